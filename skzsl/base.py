@@ -1,0 +1,181 @@
+"""What every GZSL classifier shares.
+
+A GZSL classifier is fitted on samples of *seen* classes and scores every class
+of its class-semantics table, seen or not. Subclasses implement two methods:
+
+- ``fit`` calls :meth:`BaseGZSLClassifier._setup_gzsl` first, which validates
+  ``X``, ``y`` and the class table and sets ``classes_``, ``seen_classes_``,
+  ``unseen_classes_`` and ``class_attributes_``; it then learns.
+- ``_decision_scores(X)`` returns raw compatibility scores of shape
+  ``(n_samples, n_classes)``, columns aligned with ``classes_``.
+
+Calibrated stacking (``seen_bias``) and the candidate set (``candidates``) are
+applied here, at prediction time, so ``set_params`` on a fitted estimator
+changes its predictions without refitting.
+"""
+
+from numbers import Real
+
+import numpy as np
+from scipy.special import softmax
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .semantics import ClassAttributes, check_class_attributes
+
+__all__ = ["BaseGZSLClassifier"]
+
+_CLASS_TABLE_CONSTRAINT = ["array-like", dict, ClassAttributes, None]
+
+
+class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
+    """Base class for generalized zero-shot classifiers.
+
+    Not meant to be used directly: subclasses add the method. Every subclass
+    takes ``class_attributes``, ``seen_bias`` and ``candidates``.
+
+    Notes
+    -----
+    ``predict`` returns ``classes_[argmax(decision)]`` where the decision scores
+    are the method's compatibility scores minus ``seen_bias`` on seen classes
+    (calibrated stacking, Chao et al. 2016), restricted to ``candidates``.
+    ``predict_proba`` is the softmax of those scores over the candidate classes.
+    """
+
+    _parameter_constraints: dict = {
+        "class_attributes": _CLASS_TABLE_CONSTRAINT,
+        "seen_bias": [Real],
+        "candidates": [StrOptions({"all", "unseen", "seen"})],
+    }
+
+    # shape of one sample: 1 for feature vectors, 2 for region features
+    _sample_ndim = 1
+
+    def _setup_gzsl(self, X, y, **check_params):
+        """Validate X, y and the class table; set the class bookkeeping.
+
+        Returns the validated ``X`` and ``y`` encoded as row positions in
+        ``classes_`` (and in ``class_attributes_.matrix``).
+        """
+        X, y = self._validate_X(X, y=y, reset=True, **check_params)
+        check_classification_targets(y)
+        table = check_class_attributes(self.class_attributes, y,
+                                       attribute_embeddings=self._attribute_embeddings_param())
+        self.class_attributes_ = table
+        self.classes_ = table.labels
+        self.seen_classes_ = np.unique(y)
+        self.unseen_classes_ = np.setdiff1d(self.classes_, self.seen_classes_)
+        return X, table.index_of(y)
+
+    def _attribute_embeddings_param(self):
+        return getattr(self, "attribute_embeddings", None)
+
+    def _validate_X(self, X, *, reset, y=None, **check_params):
+        """``validate_data`` with the sample shape of this estimator; returns X or (X, y)."""
+        nd = self._sample_ndim + 1
+        kwargs = dict(allow_nd=nd > 2, dtype=[np.float64, np.float32])
+        kwargs.update(check_params)
+        if reset:
+            X, y = validate_data(self, X, y, reset=True, **kwargs)
+        else:
+            X = validate_data(self, X, reset=False, **kwargs)
+        if X.ndim != nd:
+            raise ValueError(
+                f"{type(self).__name__} expects X of {nd} dimensions, got an array of shape "
+                f"{X.shape}."
+            )
+        return (X, y) if reset else X
+
+    @property
+    def _seen_mask(self):
+        return np.isin(self.classes_, self.seen_classes_)
+
+    def _decision_scores(self, X):
+        """Raw class scores of validated ``X``, shape (n_samples, n_classes)."""
+        raise NotImplementedError
+
+    def _raw_scores(self, X):
+        """Scores before calibrated stacking and candidate masking."""
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False)
+        return self._decision_scores(X)
+
+    def _candidate_mask(self):
+        seen = self._seen_mask
+        if self.candidates == "all":
+            return np.ones_like(seen)
+        if self.candidates == "seen":
+            return seen
+        if self.candidates == "unseen":
+            if seen.all():
+                raise ValueError(
+                    "candidates='unseen' but every class of the class table was seen in fit, "
+                    "so there is no unseen class to predict. Add unseen classes to "
+                    "class_attributes, or use candidates='all'."
+                )
+            return ~seen
+        raise ValueError(
+            f"candidates must be 'all', 'unseen' or 'seen'; got {self.candidates!r}."
+        )
+
+    def _adjusted_scores(self, X):
+        """(n_samples, n_classes) scores with the seen bias applied and non-candidates at -inf."""
+        scores = np.array(self._raw_scores(X), dtype=np.float64, copy=True)
+        scores[:, self._seen_mask] -= float(self.seen_bias)
+        scores[:, ~self._candidate_mask()] = -np.inf
+        return scores
+
+    def decision_function(self, X):
+        """Class scores after calibrated stacking.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples, shaped as in ``fit``.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, n_classes) or (n_samples,)
+            Columns aligned with ``classes_``; ``seen_bias`` is subtracted from
+            seen classes and classes outside ``candidates`` score ``-inf``. With
+            exactly two classes, the score of ``classes_[1]`` minus that of
+            ``classes_[0]``, as scikit-learn does for binary problems.
+        """
+        scores = self._adjusted_scores(X)
+        if len(self.classes_) == 2:
+            return scores[:, 1] - scores[:, 0]
+        return scores
+
+    def predict_proba(self, X):
+        """Probability of every class: the softmax of the decision scores.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples, shaped as in ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns aligned with ``classes_``; classes outside ``candidates``
+            get probability 0.
+        """
+        return softmax(self._adjusted_scores(X), axis=1)
+
+    def predict(self, X):
+        """Predict class labels, seen or unseen.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples, shaped as in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        scores = self._adjusted_scores(X)
+        return self.classes_[np.argmax(scores, axis=1)]

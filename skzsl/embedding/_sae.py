@@ -1,0 +1,129 @@
+"""Semantic autoencoder (SAE)."""
+
+from numbers import Real
+
+import numpy as np
+from scipy import linalg
+from sklearn.base import _fit_context
+from sklearn.preprocessing import normalize
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ..base import BaseGZSLClassifier
+
+
+class SAEClassifier(BaseGZSLClassifier):
+    """Semantic autoencoder for zero-shot learning (Kodirov et al., 2017).
+
+    Learns a linear encoder ``W`` from features to semantics whose transpose
+    decodes semantics back to features, by solving
+
+    .. math::
+
+        \\min_W \\|X - W^T S\\|_F^2 + \\lambda \\|W X - S\\|_F^2
+
+    (columns of ``X`` are samples, of ``S`` their class semantics). Setting the
+    gradient to zero gives the Sylvester equation
+    :math:`S S^T W + \\lambda W X X^T = (1 + \\lambda) S X^T`.
+
+    Parameters
+    ----------
+    class_attributes : DataFrame, dict, ClassAttributes or None, default=None
+        Class semantics indexed by class label, covering every class to predict.
+        ``None`` uses one-hot semantics of the training labels.
+    reg : float, default=0.2
+        :math:`\\lambda`, the weight of the encoding term.
+    direction : {"s2f", "f2s"}, default="s2f"
+        Where classes are compared: ``"f2s"`` encodes a sample into semantic
+        space and compares it with the class vectors; ``"s2f"`` decodes the
+        class vectors into feature space and compares them with the sample.
+        Both use cosine similarity.
+    seen_bias : float, default=0.0
+        Calibrated stacking: subtracted from the scores of seen classes at
+        prediction time.
+    candidates : {"all", "unseen", "seen"}, default="all"
+        Classes that ``predict`` may return.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Every class of the class table, sorted.
+    seen_classes_ : ndarray of shape (n_seen,)
+        Classes present in ``y`` during fit.
+    unseen_classes_ : ndarray of shape (n_unseen,)
+        Classes of the table absent from ``y``.
+    class_attributes_ : ClassAttributes
+        The validated class table.
+    coef_ : ndarray of shape (n_attributes, n_features)
+        The encoder ``W``.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    ESZSLClassifier : Closed-form bilinear compatibility baseline.
+
+    Notes
+    -----
+    Samples are L2-normalised before fitting and scoring, as in the authors'
+    code. ``reg`` is usually chosen separately for each direction.
+
+    References
+    ----------
+    .. [1] E. Kodirov, T. Xiang and S. Gong, "Semantic autoencoder for zero-shot
+       learning", CVPR 2017.
+
+    Examples
+    --------
+    >>> from skzsl.datasets import make_zsl_classification
+    >>> from skzsl.embedding import SAEClassifier
+    >>> data = make_zsl_classification(random_state=0)
+    >>> clf = SAEClassifier(class_attributes=data.class_attributes, reg=0.5)
+    >>> clf.fit(data.X_train, data.y_train).predict(data.X_test_unseen[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseGZSLClassifier._parameter_constraints,
+        "reg": [Interval(Real, 0, None, closed="neither")],
+        "direction": [StrOptions({"s2f", "f2s"})],
+    }
+
+    def __init__(self, class_attributes=None, *, reg=0.2, direction="s2f", seen_bias=0.0,
+                 candidates="all"):
+        self.class_attributes = class_attributes
+        self.reg = reg
+        self.direction = direction
+        self.seen_bias = seen_bias
+        self.candidates = candidates
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fit the semantic autoencoder by solving its Sylvester equation.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features of seen-class samples.
+        y : array-like of shape (n_samples,)
+            Labels; each must have a row in ``class_attributes``.
+
+        Returns
+        -------
+        self : SAEClassifier
+            The fitted estimator.
+        """
+        X, y_idx = self._setup_gzsl(X, y)
+        Xc = normalize(X).T
+        S = self.class_attributes_.matrix[y_idx].T
+        self.coef_ = linalg.solve_sylvester(S @ S.T, self.reg * (Xc @ Xc.T),
+                                            (1.0 + self.reg) * (S @ Xc.T))
+        return self
+
+    def _decision_scores(self, X):
+        X = normalize(X)
+        A = self.class_attributes_.matrix
+        if self.direction == "f2s":
+            return normalize(X @ self.coef_.T) @ normalize(A).T
+        return X @ normalize(A @ self.coef_).T

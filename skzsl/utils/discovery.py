@@ -1,0 +1,46 @@
+"""Find every public estimator of skzsl, as ``sklearn.utils.all_estimators`` does."""
+
+import inspect
+import pkgutil
+from importlib import import_module
+from operator import itemgetter
+
+from sklearn.base import BaseEstimator
+
+__all__ = ["all_estimators"]
+
+_SKIP_MODULES = {"tests", "cli", "__main__"}
+
+
+def all_estimators():
+    """Every public, concrete estimator class defined in skzsl.
+
+    Walks the package, so an estimator added later is found without
+    registering it anywhere. Private modules are read too (the work lives in
+    them), but private or abstract classes and ``Base*`` classes are left out.
+
+    Returns
+    -------
+    estimators : list of (name, class) tuples
+        Sorted by name.
+
+    Examples
+    --------
+    >>> from skzsl.utils import all_estimators
+    >>> names = [name for name, _ in all_estimators()]
+    >>> "ESZSLClassifier" in names
+    True
+    """
+    import skzsl
+
+    found = {}
+    for info in pkgutil.walk_packages(skzsl.__path__, prefix="skzsl."):
+        parts = info.name.split(".")
+        if _SKIP_MODULES.intersection(parts):
+            continue
+        module = import_module(info.name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if (issubclass(cls, BaseEstimator) and cls.__module__.startswith("skzsl.")
+                    and not name.startswith(("_", "Base")) and not inspect.isabstract(cls)):
+                found[name] = cls
+    return sorted(found.items(), key=itemgetter(0))
