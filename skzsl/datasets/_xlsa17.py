@@ -115,8 +115,8 @@ def load_xlsa17(name, *, data_home=None, semantics="att", features=None):
             in ``att`` row order) in the dataset folder; None otherwise.
         attribute_embeddings : None
             Placeholder for per-attribute vectors, which xlsa17 does not hold.
-        image_files_trainval, image_files_test_seen, image_files_test_unseen : ndarray of str or None
-            Image paths from ``res101.mat`` where it has ``image_files``.
+        image_files_trainval, image_files_test_seen, image_files_test_unseen : ndarray or None
+            Image paths (str) from ``res101.mat`` where it has ``image_files``.
         DESCR : str
             Description of the dataset as loaded.
 
@@ -181,7 +181,9 @@ def load_xlsa17(name, *, data_home=None, semantics="att", features=None):
     wanted = ["labels", "image_files"] + ([] if features is not None else ["features"])
     res101 = loadmat(res101_path, variable_names=wanted)
     if "labels" not in res101:
-        raise ValueError(f"{res101_path} has no 'labels' variable; it is not an xlsa17 res101.mat.")
+        raise ValueError(
+            f"{res101_path} has no 'labels' variable; it is not an xlsa17 res101.mat."
+        )
 
     att = splits["att"]
     n_classes = att.shape[1]
@@ -474,7 +476,8 @@ def _describe(name, data, semantics, folder, features):
     if isinstance(semantics, str):
         what = {"att": default_semantics + ", L2-normalised (att)",
                 "original_att": default_semantics + ", raw scale (original_att)",
-                "sent": "1024-d CNN-RNN sentence embeddings per class (sent_splits.mat)"}[semantics]
+                "sent": "1024-d CNN-RNN sentence embeddings per class (sent_splits.mat)",
+                }[semantics]
     else:
         what = f"user-supplied, {data.class_attributes.shape[1]} dimensions per class"
     if features is None:
