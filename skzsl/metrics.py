@@ -29,6 +29,7 @@ __all__ = [
     "unseen_scorer",
     "zsl_scorer",
     "ausuc_scorer",
+    "evaluate_gzsl",
 ]
 
 
@@ -278,10 +279,10 @@ def gzsl_report(y_true, y_pred, *, seen_classes, output_dict=False, digits=4):
     --------
     >>> from skzsl.metrics import gzsl_report
     >>> print(gzsl_report([0, 0, 1, 2], [0, 0, 2, 2], seen_classes=[0, 1]))
-              accuracy  n_classes  n_samples
-    seen        0.5000          2          3
-    unseen      1.0000          1          1
-    harmonic    0.6667
+                accuracy  n_classes  n_samples
+    seen          0.5000          2          3
+    unseen        1.0000          1          1
+    harmonic      0.6667
     """
     y_true = np.asarray(y_true)
     scores = gzsl_accuracy(y_true, y_pred, seen_classes=seen_classes)
@@ -297,14 +298,12 @@ def gzsl_report(y_true, y_pred, *, seen_classes, output_dict=False, digits=4):
     )
     if output_dict:
         return frame
-    return frame.to_string(
-        formatters={"accuracy": f"{{:.{digits}f}}".format,
-                    "n_classes": _int_or_blank, "n_samples": _int_or_blank},
-    )
-
-
-def _int_or_blank(value):
-    return "" if value is None or pd.isna(value) else str(int(value))
+    lines = [f"{'':<10}{'accuracy':>10}{'n_classes':>11}{'n_samples':>11}"]
+    for key, row in frame.iterrows():
+        counts = ("" if key == "harmonic"
+                  else f"{int(row['n_classes']):>11}{int(row['n_samples']):>11}")
+        lines.append(f"{key:<10}{row['accuracy']:>10.{digits}f}{counts}")
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- scorers
@@ -530,3 +529,57 @@ def ausuc_scorer(estimator, X, y):
 
 def _take(X, mask):
     return X.iloc[mask] if hasattr(X, "iloc") else np.asarray(X)[mask]
+
+
+def evaluate_gzsl(estimator, X_test_seen, y_test_seen, X_test_unseen, y_test_unseen):
+    """The full test protocol: ZSL T1, GZSL S, U and H, and AUSUC.
+
+    Run it once, on the test split, after every choice (hyperparameters,
+    ``seen_bias``, epochs) was made on validation data.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A fitted skzsl classifier, or a Pipeline ending in one.
+    X_test_seen : array-like
+        Test samples of seen classes.
+    y_test_seen : array-like of shape (n_seen_samples,)
+        Their labels.
+    X_test_unseen : array-like
+        Test samples of unseen classes.
+    y_test_unseen : array-like of shape (n_unseen_samples,)
+        Their labels.
+
+    Returns
+    -------
+    scores : dict
+        ``{"zsl": T1, "seen": S, "unseen": U, "harmonic": H, "ausuc": AUSUC}``.
+
+    Examples
+    --------
+    >>> from skzsl.datasets import make_zsl_classification
+    >>> from skzsl.embedding import ESZSLClassifier
+    >>> from skzsl.metrics import evaluate_gzsl
+    >>> d = make_zsl_classification(random_state=0)
+    >>> clf = ESZSLClassifier(d.class_attributes).fit(d.X_train, d.y_train)
+    >>> sorted(evaluate_gzsl(clf, d.X_test_seen, d.y_test_seen, d.X_test_unseen, d.y_test_unseen))
+    ['ausuc', 'harmonic', 'seen', 'unseen', 'zsl']
+    """
+    X = _concat(X_test_seen, X_test_unseen)
+    y = np.concatenate([np.asarray(y_test_seen), np.asarray(y_test_unseen)])
+    final, _ = _unwrap(estimator, X_test_seen)
+    unseen_labels = np.setdiff1d(np.unique(y_test_unseen), final.seen_classes_)
+    if unseen_labels.size != np.unique(y_test_unseen).size:
+        raise ValueError(
+            "y_test_unseen holds classes the estimator was trained on; unseen test samples "
+            "must come from classes absent from the training labels."
+        )
+    scores = gzsl_accuracy(y, estimator.predict(X), seen_classes=final.seen_classes_)
+    return {"zsl": zsl_scorer(estimator, X_test_unseen, y_test_unseen), **scores,
+            "ausuc": ausuc_scorer(estimator, X, y)}
+
+
+def _concat(a, b):
+    if hasattr(a, "iloc"):
+        return pd.concat([a, b], axis=0)
+    return np.concatenate([np.asarray(a), np.asarray(b)], axis=0)

@@ -9,16 +9,26 @@ Everything here draws validation data from the training classes only; the
 test classes are never touched.
 """
 
+import time
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.model_selection import KFold
-from sklearn.utils import check_random_state
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.model_selection import KFold, ParameterGrid
+from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
-from .metrics import _unwrap, harmonic_mean, seen_unseen_curve
+from .metrics import _take, _unwrap, gzsl_scorer, harmonic_mean, seen_unseen_curve, zsl_scorer
 
-__all__ = ["GZSLKFold", "PredefinedClassSplit", "select_seen_bias"]
+__all__ = [
+    "GZSLKFold",
+    "PredefinedClassSplit",
+    "select_seen_bias",
+    "select_hyperparameters",
+    "set_seen_bias",
+]
 
 
 def _seen_holdout(y, seen_classes, fraction, rng):
@@ -78,7 +88,7 @@ class GZSLKFold:
     >>> from skzsl.model_selection import GZSLKFold
     >>> y = np.repeat([0, 1, 2, 3, 4, 5], 5)
     >>> for train, test in GZSLKFold(3, random_state=0).split(y, y):
-    ...     print(sorted(set(y[train])), sorted(set(y[test])))
+    ...     print(np.unique(y[train]).tolist(), np.unique(y[test]).tolist())
     [0, 1, 2, 4] [0, 1, 2, 3, 4, 5]
     [0, 3, 4, 5] [0, 1, 2, 3, 4, 5]
     [1, 2, 3, 5] [0, 1, 2, 3, 4, 5]
@@ -184,7 +194,7 @@ class PredefinedClassSplit:
     >>> y = np.repeat(["a", "b", "c"], 5)
     >>> cv = PredefinedClassSplit(["a", "b"], ["c"], random_state=0)
     >>> train, test = next(cv.split(y, y))
-    >>> sorted(set(y[train])), sorted(set(y[test]))
+    >>> np.unique(y[train]).tolist(), np.unique(y[test]).tolist()
     (['a', 'b'], ['a', 'b', 'c'])
     """
 
@@ -293,17 +303,17 @@ def select_seen_bias(estimator, X, y, *, min_seen_accuracy=0.0):
 
     Examples
     --------
-    >>> import numpy as np
+    Validation data come from the training classes: a fold of
+    :class:`GZSLKFold` holds out whole classes and some samples of the others.
+
     >>> from skzsl.datasets import make_zsl_classification
     >>> from skzsl.embedding import ESZSLClassifier
-    >>> from skzsl.model_selection import select_seen_bias
-    >>> data = make_zsl_classification(random_state=0)
-    >>> clf = ESZSLClassifier(data.class_attributes).fit(data.X_train, data.y_train)
-    >>> X_val = np.concatenate([data.X_test_seen, data.X_test_unseen])
-    >>> y_val = np.concatenate([data.y_test_seen, data.y_test_unseen])
-    >>> bias = select_seen_bias(clf, X_val, y_val)
-    >>> clf.set_params(seen_bias=bias).predict(X_val).shape
-    (90,)
+    >>> from skzsl.model_selection import GZSLKFold, select_seen_bias
+    >>> d = make_zsl_classification(random_state=0)
+    >>> train, val = next(GZSLKFold(3, random_state=0).split(d.X_train, d.y_train))
+    >>> clf = ESZSLClassifier(d.class_attributes).fit(d.X_train[train], d.y_train[train])
+    >>> bias = select_seen_bias(clf, d.X_train[val], d.y_train[val])
+    >>> final = ESZSLClassifier(d.class_attributes, seen_bias=bias).fit(d.X_train, d.y_train)
     """
     final, Xt = _unwrap(estimator, X)
     biases, seen_acc, unseen_acc = seen_unseen_curve(
@@ -320,3 +330,130 @@ def select_seen_bias(estimator, X, y, *, min_seen_accuracy=0.0):
     if best == biases.size - 1:
         return float(biases[best] + step)
     return float((biases[best] + biases[best + 1]) / 2.0)
+
+
+def set_seen_bias(estimator, seen_bias):
+    """Set ``seen_bias`` on a GZSL classifier or on the last step of a Pipeline.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A skzsl classifier or a Pipeline ending in one.
+    seen_bias : float
+        The bias.
+
+    Returns
+    -------
+    estimator : estimator
+        The same object.
+    """
+    if hasattr(estimator, "steps"):
+        return estimator.set_params(**{f"{estimator.steps[-1][0]}__seen_bias": seen_bias})
+    return estimator.set_params(seen_bias=seen_bias)
+
+
+def _fit_and_score_fold(estimator, params, X, y, train, test, select_bias):
+    est = clone(estimator).set_params(**params)
+    start = time.perf_counter()
+    est.fit(_take(X, train), y[train])
+    fit_time = time.perf_counter() - start
+    X_test, y_test = _take(X, test), y[test]
+    if select_bias:
+        set_seen_bias(est, select_seen_bias(est, X_test, y_test))
+    final, _ = _unwrap(est, X_test)
+    scores = gzsl_scorer(est, X_test, y_test)
+    return {**scores, "zsl": zsl_scorer(est, X_test, y_test),
+            "seen_bias": float(final.seen_bias), "fit_time": fit_time}
+
+
+def select_hyperparameters(estimator, param_grid, X, y, *, cv=None, select_bias=True,
+                           refit=True, n_jobs=None, verbose=0):
+    """Grid search for GZSL, with the seen bias chosen on every validation fold.
+
+    For each parameter combination and each fold, the estimator is fitted on
+    the fold's training part; when ``select_bias``, :func:`select_seen_bias`
+    picks the ``seen_bias`` that maximises H on the fold's validation part; the
+    fold is then scored (S, U, H and ZSL accuracy). The combination with the
+    best mean H wins, with the median of its per-fold biases. Everything happens
+    on ``X, y``, which must hold training classes only: pass the trainval split,
+    never test data.
+
+    Unlike ``GridSearchCV(scoring=gzsl_scorer)``, which compares combinations
+    at one fixed bias, this compares each at its own best bias, which is what
+    the final model will use.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A skzsl classifier or a Pipeline ending in one, with a class table that
+        covers every class of ``y``.
+    param_grid : dict or list of dict
+        As for ``GridSearchCV``; an empty dict only selects the bias.
+    X : array-like
+        Training samples (trainval).
+    y : array-like of shape (n_samples,)
+        Their labels.
+    cv : splitter, default=None
+        A class-disjoint splitter; ``None`` uses ``GZSLKFold(3, random_state=0)``.
+    select_bias : bool, default=True
+        Choose ``seen_bias`` per fold; ``False`` keeps the estimator's own.
+    refit : bool, default=True
+        Refit a clone with the best parameters and bias on all of ``X, y``.
+    n_jobs : int, default=None
+        Parallel fits (joblib).
+    verbose : int, default=0
+        joblib verbosity.
+
+    Returns
+    -------
+    result : Bunch
+        ``best_params`` (dict), ``seen_bias`` (float), ``best_score`` (mean
+        validation H), ``cv_results`` (DataFrame, one row per combination) and,
+        with ``refit``, ``best_estimator``.
+
+    See Also
+    --------
+    select_seen_bias : Only the bias, for an already fitted estimator.
+
+    Examples
+    --------
+    >>> from skzsl.datasets import make_zsl_classification
+    >>> from skzsl.embedding import ESZSLClassifier
+    >>> from skzsl.model_selection import GZSLKFold, select_hyperparameters
+    >>> d = make_zsl_classification(random_state=0)
+    >>> result = select_hyperparameters(
+    ...     ESZSLClassifier(d.class_attributes), {"feature_reg": [0.1, 10.0]},
+    ...     d.X_train, d.y_train, cv=GZSLKFold(3, random_state=0))
+    >>> sorted(result.best_params)
+    ['feature_reg']
+    >>> result.best_estimator.seen_bias == result.seen_bias
+    True
+    """
+    y = np.asarray(y)
+    cv = GZSLKFold(3, random_state=0) if cv is None else cv
+    candidates = list(ParameterGrid(param_grid))
+    folds = list(cv.split(X, y))
+    jobs = (delayed(_fit_and_score_fold)(estimator, params, X, y, train, test, select_bias)
+            for params in candidates for train, test in folds)
+    out = Parallel(n_jobs=n_jobs, verbose=verbose)(jobs)
+    rows = []
+    for i, params in enumerate(candidates):
+        fold_scores = pd.DataFrame(out[i * len(folds):(i + 1) * len(folds)])
+        row = {"params": params}
+        for key in ("harmonic", "seen", "unseen", "zsl", "fit_time"):
+            row[f"mean_{key}"] = float(fold_scores[key].mean())
+        row["std_harmonic"] = float(fold_scores["harmonic"].std(ddof=0))
+        row["seen_bias"] = float(fold_scores["seen_bias"].median())
+        rows.append(row)
+    results = pd.DataFrame(rows)
+    h = results["mean_harmonic"].fillna(-1.0).to_numpy()
+    best = int(np.argmax(h))
+    results["rank_harmonic"] = (-h).argsort().argsort() + 1
+    result = Bunch(best_params=candidates[best], seen_bias=float(results["seen_bias"][best]),
+                   best_score=float(results["mean_harmonic"][best]), cv_results=results)
+    if refit:
+        final = clone(estimator).set_params(**result.best_params)
+        if select_bias:
+            set_seen_bias(final, result.seen_bias)
+        result.best_estimator = final.fit(X, y)
+    return result

@@ -1,20 +1,29 @@
-"""scikit-learn's common estimator checks over every public skzsl estimator.
+"""Common checks over every public skzsl estimator, found automatically.
 
-Estimators are found automatically (``skzsl.utils.all_estimators``): a new one is
-checked without touching this file. Three tables, as in scikit-learn:
+``skzsl.utils.all_estimators`` walks the package, so a new estimator is checked
+without touching this file. Two tables, as in scikit-learn's
+``_test_common/instance_generator.py``:
 
-- ``FAST_PARAMS``: constructor parameters that keep each check fast.
-- ``EXPECTED_FAILED_CHECKS``: checks an estimator is known to fail, with the reason.
+- ``FAST_PARAMS``: constructor parameters that keep the checks fast (small
+  networks, few epochs, no progress bar).
+- ``EXPECTED_FAILED_CHECKS``: scikit-learn checks an estimator is known to fail,
+  each with its reason.
+
+Every GZSL classifier also runs skzsl's own domain checks
+(``skzsl.utils.estimator_checks``).
 """
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from skzsl.base import BaseGZSLClassifier
 from skzsl.utils import all_estimators
+from skzsl.utils.estimator_checks import GZSL_CHECKS
 
 # Small networks and few epochs: the checks fit each estimator dozens of times.
 FAST_PARAMS = {}
 
-# check name -> reason, per estimator class name.
+# estimator class name -> {check name: reason}
 EXPECTED_FAILED_CHECKS = {}
 
 
@@ -30,3 +39,12 @@ def _expected_failed_checks(estimator):
 @parametrize_with_checks(list(_instances()), expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+_GZSL = [est for est in _instances() if isinstance(est, BaseGZSLClassifier)]
+
+
+@pytest.mark.parametrize("estimator", _GZSL, ids=lambda est: type(est).__name__)
+@pytest.mark.parametrize("check", GZSL_CHECKS, ids=lambda check: check.__name__)
+def test_gzsl_domain_checks(estimator, check):
+    check(type(estimator).__name__, estimator)

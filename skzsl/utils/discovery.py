@@ -15,9 +15,10 @@ _SKIP_MODULES = {"tests", "cli", "__main__"}
 def all_estimators():
     """Every public, concrete estimator class defined in skzsl.
 
-    Walks the package, so an estimator added later is found without
-    registering it anywhere. Private modules are read too (the work lives in
-    them), but private or abstract classes and ``Base*`` classes are left out.
+    Walks the public modules of the package (as scikit-learn does, private
+    ``_module`` files are skipped, but what a public ``__init__`` imports from
+    them is found), so an estimator added later is found without registering
+    it anywhere. Private, abstract and ``Base*`` classes are left out.
 
     Returns
     -------
@@ -36,7 +37,7 @@ def all_estimators():
     found = {}
     for info in pkgutil.walk_packages(skzsl.__path__, prefix="skzsl."):
         parts = info.name.split(".")
-        if _SKIP_MODULES.intersection(parts):
+        if _SKIP_MODULES.intersection(parts) or any(p.startswith("_") for p in parts):
             continue
         module = import_module(info.name)
         for name, cls in inspect.getmembers(module, inspect.isclass):
