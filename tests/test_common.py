@@ -21,7 +21,10 @@ from skzsl.utils import all_estimators
 from skzsl.utils.estimator_checks import GZSL_CHECKS
 
 # Small networks and few epochs: the checks fit each estimator dozens of times.
-FAST_PARAMS = {}
+FAST_PARAMS = {
+    "MSDNClassifier": dict(max_epochs=20, batch_size=32, lr=1e-2, normalize_features=False, verbose=0, random_state=0, device="cpu"),
+    "MSDNPlusPlusClassifier": dict(max_epochs=20, batch_size=32, lr=1e-2, normalize_features=False, verbose=0, random_state=0, device="cpu"),
+}
 
 # estimator class name -> {check name: reason}
 EXPECTED_FAILED_CHECKS = {}
