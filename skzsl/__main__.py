@@ -1,0 +1,7 @@
+"""``python -m skzsl``: the ``skzsl`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
