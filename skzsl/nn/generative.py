@@ -1,0 +1,260 @@
+"""Torch modules of the generative family: feature generators and their helpers.
+
+Shapes follow the feature-generation literature (f-CLSWGAN, f-VAEGAN,
+SDGZSL): a conditional generator ``G([z, a]) -> x``, a conditional critic
+``D([x, a]) -> score``, an optional VAE encoder ``E([x, a]) -> (mu, logvar)``,
+and the extra networks of SDDN (self-teacher, disentangled autoencoder,
+relation network, total-correlation discriminator) and of the semantic
+knowledge-distillation generator (semantic regressor). Class semantics enter as
+a matrix ``A`` of shape (n_classes, n_attributes) given to ``forward``, so one
+module serves any set of classes, seen or unseen.
+
+Nothing here knows scikit-learn; estimators in ``skzsl.generative`` build and
+train these modules.
+"""
+
+import torch
+from torch import nn
+
+__all__ = [
+    "mlp",
+    "ConditionalGenerator",
+    "ConditionalCritic",
+    "ConditionalEncoder",
+    "SoftmaxClassifier",
+    "SelfDistillationEmbedding",
+    "DisentangledAutoencoder",
+    "RelationNet",
+    "TCDiscriminator",
+    "SemanticRegressor",
+    "permute_rows",
+]
+
+
+def mlp(n_in, hidden, n_out, *, negative_slope=0.2, output=None):
+    """``Linear -> LeakyReLU -> Linear [-> output]``: the one-hidden-layer net of the codes.
+
+    Parameters
+    ----------
+    n_in, hidden, n_out : int
+        Layer widths.
+    negative_slope : float, default=0.2
+        Slope of the LeakyReLU.
+    output : torch.nn.Module, default=None
+        Output activation; ``None`` leaves the output linear.
+
+    Returns
+    -------
+    net : torch.nn.Sequential
+    """
+    layers = [nn.Linear(n_in, hidden), nn.LeakyReLU(negative_slope), nn.Linear(hidden, n_out)]
+    if output is not None:
+        layers.append(output)
+    return nn.Sequential(*layers)
+
+
+def _output_activation(name):
+    return {"sigmoid": nn.Sigmoid(), "relu": nn.ReLU(), "linear": None}[name]
+
+
+class ConditionalGenerator(nn.Module):
+    """Conditional feature generator ``G(z, a)`` (f-CLSWGAN, Xian et al. 2018).
+
+    Parameters
+    ----------
+    n_attributes : int
+        Size of a class-semantic vector ``a``.
+    noise_dim : int
+        Size of the noise ``z``.
+    hidden_dim : int
+        Width of the hidden layer.
+    n_features : int
+        Size of a generated feature vector.
+    output : {"sigmoid", "relu", "linear"}, default="sigmoid"
+        Output activation: sigmoid for features min-max scaled to [0, 1]
+        (f-VAEGAN, TF-VAEGAN), ReLU for raw non-negative CNN features
+        (f-CLSWGAN), linear otherwise.
+    """
+
+    def __init__(self, n_attributes, noise_dim, hidden_dim, n_features, output="sigmoid"):
+        super().__init__()
+        self.noise_dim = noise_dim
+        self.net = mlp(noise_dim + n_attributes, hidden_dim, n_features,
+                       output=_output_activation(output))
+
+    def forward(self, noise, attributes):
+        return self.net(torch.cat([noise, attributes], dim=1))
+
+    def sample(self, attributes, generator=None):
+        """Generate one feature per row of ``attributes`` from fresh ``N(0, I)`` noise."""
+        noise = torch.randn(attributes.shape[0], self.noise_dim, device=attributes.device,
+                            dtype=attributes.dtype, generator=generator)
+        return self(noise, attributes)
+
+
+class ConditionalCritic(nn.Module):
+    """Conditional WGAN critic ``D(x, a)`` returning one unbounded score per sample."""
+
+    def __init__(self, n_features, n_attributes, hidden_dim):
+        super().__init__()
+        self.net = mlp(n_features + n_attributes, hidden_dim, 1)
+
+    def forward(self, features, attributes):
+        return self.net(torch.cat([features, attributes], dim=1)).squeeze(1)
+
+
+class ConditionalEncoder(nn.Module):
+    """VAE encoder ``E(x, a) -> (mu, logvar)`` of f-VAEGAN (Xian et al. 2019)."""
+
+    def __init__(self, n_features, n_attributes, hidden_dim, noise_dim):
+        super().__init__()
+        self.net = mlp(n_features + n_attributes, hidden_dim, 2 * noise_dim)
+
+    def forward(self, features, attributes):
+        mu, logvar = self.net(torch.cat([features, attributes], dim=1)).chunk(2, dim=1)
+        return mu, logvar
+
+
+class SoftmaxClassifier(nn.Module):
+    """Linear softmax classifier (its ``forward`` returns logits)."""
+
+    def __init__(self, n_features, n_classes):
+        super().__init__()
+        self.linear = nn.Linear(n_features, n_classes)
+
+    def forward(self, features):
+        return self.linear(features)
+
+
+class _CompatibilityHead(nn.Module):
+    """Class logits ``(W h)^T a_c``: a linear head expressed through class semantics.
+
+    Scoring through the semantic vectors lets the same head score classes never
+    seen in training; with one-hot semantics it is an ordinary linear layer.
+    """
+
+    def __init__(self, n_in, n_attributes):
+        super().__init__()
+        self.project = nn.Linear(n_in, n_attributes, bias=False)
+
+    def forward(self, features, class_semantics):
+        return self.project(features) @ class_semantics.T
+
+
+class SelfDistillationEmbedding(nn.Module):
+    """Student embedding with an auxiliary self-teacher (SDDN's self-distillation module).
+
+    The student maps a visual feature ``x`` to a refined feature ``h_S`` and
+    class logits. The auxiliary self-teacher, as in FRSKD (Ji et al. 2021),
+    is built on the student's own features: it reads ``[x, h_S]`` and produces
+    a teacher feature ``h_T`` and teacher logits, which supervise the student
+    through soft-label and feature distillation.
+
+    Parameters
+    ----------
+    n_features : int
+        Size of ``x``.
+    n_attributes : int
+        Size of a class-semantic vector.
+    hidden_dim : int
+        Hidden width of student and teacher.
+    embedding_dim : int
+        Size of the refined feature ``h_S`` (and of ``h_T``).
+    """
+
+    def __init__(self, n_features, n_attributes, hidden_dim, embedding_dim):
+        super().__init__()
+        self.student = mlp(n_features, hidden_dim, embedding_dim, output=nn.ReLU())
+        self.student_head = _CompatibilityHead(embedding_dim, n_attributes)
+        self.teacher = mlp(n_features + embedding_dim, hidden_dim, embedding_dim,
+                           output=nn.ReLU())
+        self.teacher_head = _CompatibilityHead(embedding_dim, n_attributes)
+
+    def embed(self, features):
+        """The refined feature ``h_S`` of each sample."""
+        return self.student(features)
+
+    def forward(self, features, class_semantics):
+        h_s = self.student(features)
+        h_t = self.teacher(torch.cat([features, h_s], dim=1))
+        return {
+            "student_features": h_s,
+            "student_logits": self.student_head(h_s, class_semantics),
+            "teacher_features": h_t,
+            "teacher_logits": self.teacher_head(h_t, class_semantics),
+        }
+
+
+class DisentangledAutoencoder(nn.Module):
+    """Autoencoder whose latent code splits into a semantic and a residual part (SDGZSL, SDDN).
+
+    ``encode(x) -> (h_sem, h_res)``; ``decode([h_sem, h_res]) -> x_hat``. The
+    semantic-consistent part ``h_sem`` is pushed to match class semantics by a
+    relation network; the residual part carries what the semantics do not
+    describe, kept independent of ``h_sem``.
+    """
+
+    def __init__(self, n_features, hidden_dim, semantic_dim, residual_dim):
+        super().__init__()
+        self.semantic_dim = semantic_dim
+        self.encoder = nn.Sequential(nn.Linear(n_features, semantic_dim + residual_dim),
+                                     nn.LeakyReLU(0.2))
+        self.decoder = mlp(semantic_dim + residual_dim, hidden_dim, n_features)
+
+    def encode(self, features):
+        latent = self.encoder(features)
+        return latent[:, :self.semantic_dim], latent[:, self.semantic_dim:]
+
+    def forward(self, features):
+        h_sem, h_res = self.encode(features)
+        return h_sem, h_res, self.decoder(torch.cat([h_sem, h_res], dim=1))
+
+
+class RelationNet(nn.Module):
+    """Relation network ``R([h, a_c]) -> [0, 1]``: how well a latent matches each class.
+
+    ``forward(h, A)`` returns a (n_samples, n_classes) matrix of relation
+    scores between every latent and every class-semantic row of ``A``.
+    """
+
+    def __init__(self, latent_dim, n_attributes, hidden_dim):
+        super().__init__()
+        self.net = mlp(latent_dim + n_attributes, hidden_dim, 1, output=nn.Sigmoid())
+
+    def forward(self, latent, class_semantics):
+        n, c = latent.shape[0], class_semantics.shape[0]
+        pairs = torch.cat([latent.unsqueeze(1).expand(n, c, -1),
+                           class_semantics.unsqueeze(0).expand(n, c, -1)], dim=2)
+        return self.net(pairs).squeeze(2)
+
+
+class TCDiscriminator(nn.Module):
+    """Discriminator of joint vs. independently shuffled latent pairs (FactorVAE's TC trick).
+
+    Its logit estimates ``log q(h_sem, h_res) / (q(h_sem) q(h_res))``, so its
+    mean over joint samples estimates the total correlation between the two.
+    """
+
+    def __init__(self, latent_dim, hidden_dim):
+        super().__init__()
+        self.net = mlp(latent_dim, hidden_dim, 1)
+
+    def forward(self, latent):
+        return self.net(latent).squeeze(1)
+
+
+class SemanticRegressor(nn.Module):
+    """Maps a visual feature back to class semantics ``R(x) -> a`` (semantic-KD generator)."""
+
+    def __init__(self, n_features, hidden_dim, n_attributes):
+        super().__init__()
+        self.net = mlp(n_features, hidden_dim, n_attributes)
+
+    def forward(self, features):
+        return self.net(features)
+
+
+def permute_rows(tensor, generator=None):
+    """Shuffle the rows of ``tensor`` (one random permutation, on its device)."""
+    order = torch.randperm(tensor.shape[0], device=tensor.device, generator=generator)
+    return tensor[order]

@@ -1,0 +1,292 @@
+"""Loss functions of the generative family, each named after the paper's term.
+
+Every function takes tensors and returns a scalar tensor (mean over the batch
+unless its docstring says otherwise); weights are applied by the caller, so each
+term can be switched off by a zero weight. Notation: ``x`` real features,
+``x~ = G(z, a)`` generated features, ``a`` class semantics, ``D`` the critic,
+``n`` the batch size.
+"""
+
+import torch
+import torch.nn.functional as F
+
+__all__ = [
+    "gradient_penalty",
+    "wgan_gp_critic_loss",
+    "wgan_generator_loss",
+    "vae_loss",
+    "classification_loss",
+    "soft_label_distillation_loss",
+    "feature_map_distillation_loss",
+    "reconstruction_loss",
+    "semantic_relation_matching_loss",
+    "total_correlation_loss",
+    "total_correlation_discriminator_loss",
+    "semantic_regularization_loss",
+    "semantic_preservation_loss",
+    "semantic_distillation_loss",
+]
+
+
+def gradient_penalty(critic, real, fake, attributes):
+    """WGAN-GP gradient penalty (Gulrajani et al. 2017), as used by f-CLSWGAN.
+
+    .. math::
+
+        GP = \\mathbb{E}_{\\hat x}\\big[(\\lVert \\nabla_{\\hat x} D(\\hat x, a) \\rVert_2 - 1)^2\\big],
+        \\quad \\hat x = \\epsilon x + (1 - \\epsilon) \\tilde x,\\ \\epsilon \\sim U(0, 1)
+
+    with one ``epsilon`` per sample, drawn on the device of ``real``.
+
+    Parameters
+    ----------
+    critic : callable
+        ``critic(features, attributes) -> (n,)`` scores.
+    real, fake : Tensor of shape (n, d)
+        Real and generated features (``fake`` detached by the caller).
+    attributes : Tensor of shape (n, k)
+        Conditioning semantics.
+
+    Returns
+    -------
+    penalty : Tensor
+        Scalar, without the weight ``lambda``.
+    """
+    eps = torch.rand(real.shape[0], 1, device=real.device, dtype=real.dtype)
+    mixed = (eps * real + (1 - eps) * fake).requires_grad_(True)
+    scores = critic(mixed, attributes)
+    (grad,) = torch.autograd.grad(scores.sum(), mixed, create_graph=True)
+    return ((grad.norm(2, dim=1) - 1) ** 2).mean()
+
+
+def wgan_gp_critic_loss(real_scores, fake_scores, penalty, gp_weight=10.0):
+    """Critic loss of WGAN-GP (f-CLSWGAN Eq. 2, minimised by the critic).
+
+    .. math::
+
+        L_D = \\mathbb{E}[D(\\tilde x, a)] - \\mathbb{E}[D(x, a)] + \\lambda\\, GP
+
+    Parameters
+    ----------
+    real_scores, fake_scores : Tensor of shape (n,)
+        Critic scores of real and generated features.
+    penalty : Tensor
+        :func:`gradient_penalty`.
+    gp_weight : float, default=10.0
+        ``lambda``.
+    """
+    return fake_scores.mean() - real_scores.mean() + gp_weight * penalty
+
+
+def wgan_generator_loss(fake_scores):
+    """Adversarial loss of the generator: :math:`L_G^{adv} = -\\mathbb{E}[D(\\tilde x, a)]`."""
+    return -fake_scores.mean()
+
+
+def vae_loss(reconstruction, target, mu, logvar, *, kind="bce"):
+    """Conditional VAE loss of f-VAEGAN (Xian et al. 2019): reconstruction plus KL.
+
+    .. math::
+
+        L_{VAE} = \\frac{1}{n}\\sum_i \\ell(\\hat x_i, x_i)
+            + \\frac{1}{n}\\sum_i -\\tfrac12 \\sum_j (1 + \\log\\sigma_{ij}^2 - \\mu_{ij}^2 - \\sigma_{ij}^2)
+
+    where ``l`` is the binary cross-entropy summed over features (``kind="bce"``,
+    for features in [0, 1], as in the codes) or the squared error summed over
+    features (``kind="mse"``).
+    """
+    n = target.shape[0]
+    if kind == "bce":
+        rec = F.binary_cross_entropy(reconstruction.clamp(1e-6, 1 - 1e-6), target.clamp(0, 1),
+                                     reduction="sum")
+    else:
+        rec = F.mse_loss(reconstruction, target, reduction="sum")
+    kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    return (rec + kl) / n
+
+
+def classification_loss(logits, target):
+    """Classification loss on (generated) features, f-CLSWGAN Eq. 3.
+
+    .. math::
+
+        L_{CLS} = -\\frac{1}{n}\\sum_i \\log P(y_i \\mid \\tilde x_i; \\theta),
+        \\quad P(y \\mid x; \\theta) = \\mathrm{softmax}(\\mathrm{logits})_y
+
+    Parameters
+    ----------
+    logits : Tensor of shape (n, n_classes)
+    target : LongTensor of shape (n,)
+        Column index of each sample's class.
+    """
+    return F.cross_entropy(logits, target)
+
+
+def soft_label_distillation_loss(student_logits, teacher_logits, temperature=4.0):
+    """Soft-label distillation from the self-teacher to the student (Hinton et al. 2015; SDDN 3.3.1).
+
+    .. math::
+
+        L_{KD} = \\tau^2\\, \\frac{1}{n} \\sum_i \\mathrm{KL}\\big(
+            \\mathrm{softmax}(t_i / \\tau) \\,\\Vert\\, \\mathrm{softmax}(s_i / \\tau)\\big)
+
+    The teacher's soft labels are a target: they are detached here.
+
+    Parameters
+    ----------
+    student_logits, teacher_logits : Tensor of shape (n, n_classes)
+    temperature : float, default=4.0
+        ``tau`` (FRSKD's default).
+    """
+    log_p_student = F.log_softmax(student_logits / temperature, dim=1)
+    log_p_teacher = F.log_softmax(teacher_logits.detach() / temperature, dim=1)
+    kl = F.kl_div(log_p_student, log_p_teacher, reduction="batchmean", log_target=True)
+    return temperature ** 2 * kl
+
+
+def feature_map_distillation_loss(student_features, teacher_features):
+    """Feature(-map) distillation: student features regress the teacher's (SDDN 3.3.1).
+
+    For feature vectors instead of maps, the attention-transfer form of FRSKD
+    reduces to the distance between L2-normalised features:
+
+    .. math::
+
+        L_{FD} = \\frac{1}{n} \\sum_i \\Big\\lVert \\frac{h^S_i}{\\lVert h^S_i \\rVert_2}
+            - \\frac{h^T_i}{\\lVert h^T_i \\rVert_2} \\Big\\rVert_2^2
+
+    The teacher's features are detached.
+    """
+    s = F.normalize(student_features, dim=1)
+    t = F.normalize(teacher_features.detach(), dim=1)
+    return ((s - t) ** 2).sum(dim=1).mean()
+
+
+def reconstruction_loss(reconstruction, target):
+    """Autoencoder reconstruction error, the mean squared error :math:`\\frac{1}{nd}\\lVert \\hat x - x \\rVert_F^2`."""
+    return F.mse_loss(reconstruction, target)
+
+
+def semantic_relation_matching_loss(relation_scores, target):
+    """Semantic relation matching (SDGZSL Eq. 6; SDDN 3.4.2).
+
+    The relation network scores every (latent, class semantics) pair in
+    [0, 1]; matching pairs should score 1, others 0:
+
+    .. math::
+
+        L_{rel} = \\frac{1}{n C} \\sum_i \\sum_c \\big(R(h_i, a_c) - \\mathbb{1}[y_i = c]\\big)^2
+
+    Parameters
+    ----------
+    relation_scores : Tensor of shape (n, C)
+        Relation scores against the C candidate classes.
+    target : LongTensor of shape (n,)
+        Column of each sample's class.
+    """
+    onehot = F.one_hot(target, relation_scores.shape[1]).to(relation_scores.dtype)
+    return F.mse_loss(relation_scores, onehot)
+
+
+def total_correlation_loss(joint_logits):
+    """Total correlation between the latent parts, estimated by a discriminator (SDDN 3.4.3).
+
+    With the density-ratio trick of FactorVAE (Kim & Mnih 2018), a
+    discriminator's logit on a joint sample ``[h_sem, h_res]`` estimates
+    ``log q(h_sem, h_res) - log q(h_sem) q(h_res)``, so
+
+    .. math::
+
+        TC \\approx \\frac{1}{n} \\sum_i \\mathrm{logit}\\, T([h^{sem}_i, h^{res}_i])
+
+    which the encoder minimises to make the two parts independent.
+    """
+    return joint_logits.mean()
+
+
+def total_correlation_discriminator_loss(joint_logits, permuted_logits):
+    """Loss of the TC discriminator: joint samples are class 1, row-shuffled pairs class 0.
+
+    .. math::
+
+        L_T = -\\frac{1}{2n} \\sum_i \\big[\\log \\sigma(T(h_i)) + \\log(1 - \\sigma(T(\\pi(h)_i)))\\big]
+
+    where ``pi(h)`` pairs each ``h_sem`` with the ``h_res`` of another sample.
+    """
+    ones = torch.ones_like(joint_logits)
+    zeros = torch.zeros_like(permuted_logits)
+    return 0.5 * (F.binary_cross_entropy_with_logits(joint_logits, ones)
+                  + F.binary_cross_entropy_with_logits(permuted_logits, zeros))
+
+
+def _cosine_matrix(a, b):
+    return F.normalize(a, dim=1) @ F.normalize(b, dim=1).T
+
+
+def semantic_regularization_loss(fake_class_means, real_class_means, fake_semantics,
+                                 real_semantics):
+    """Semantic regularization constraint on the distribution of generated features.
+
+    The visual similarity between the mean generated feature of a class and the
+    mean real feature of each seen class should equal the semantic similarity
+    of their class vectors (the form of LsrGAN's semantically rectified loss,
+    Vyas et al. 2020, without its tolerance band):
+
+    .. math::
+
+        L_{SR} = \\frac{1}{U S} \\sum_{u, s} \\big(\\cos(\\bar{\\tilde x}_u, \\bar x_s)
+            - \\cos(a_u, a_s)\\big)^2
+
+    Parameters
+    ----------
+    fake_class_means : Tensor of shape (U, d)
+        Mean generated feature of each generated class (typically unseen).
+    real_class_means : Tensor of shape (S, d)
+        Mean real feature of each seen class.
+    fake_semantics : Tensor of shape (U, k)
+    real_semantics : Tensor of shape (S, k)
+    """
+    visual = _cosine_matrix(fake_class_means, real_class_means)
+    semantic = _cosine_matrix(fake_semantics, real_semantics)
+    return ((visual - semantic) ** 2).mean()
+
+
+def semantic_preservation_loss(predicted_semantics, semantics):
+    """Semantic preservation constraint: generated features map back to their semantics.
+
+    .. math::
+
+        L_{SP} = \\frac{1}{n} \\sum_i \\lVert R(\\tilde x_i) - a_{y_i} \\rVert_2^2
+
+    with ``R`` the semantic regressor trained on real features.
+    """
+    return ((predicted_semantics - semantics) ** 2).sum(dim=1).mean()
+
+
+def semantic_distillation_loss(student_semantics, teacher_semantics, class_semantics,
+                               temperature=1.0):
+    """Semantic-based knowledge distillation (Bao et al. 2025), simplest form.
+
+    Soft labels are built in semantic space: the cosine similarity between a
+    predicted semantic vector and every class vector, through a softmax at
+    temperature ``tau``. The teacher (real features) passes its semantic soft
+    labels to the student (generated features of the same class):
+
+    .. math::
+
+        p_c(r) = \\mathrm{softmax}_c\\big(\\cos(r, a_c) / \\tau\\big), \\qquad
+        L_{SKD} = \\tau^2 \\frac{1}{n} \\sum_i \\mathrm{KL}\\big(p(R(x_i)) \\,\\Vert\\, p(R(\\tilde x_i))\\big)
+
+    Parameters
+    ----------
+    student_semantics, teacher_semantics : Tensor of shape (n, k)
+        Predicted semantics of generated and of real features (teacher detached).
+    class_semantics : Tensor of shape (C, k)
+        Class vectors the soft labels range over.
+    temperature : float, default=1.0
+    """
+    student = _cosine_matrix(student_semantics, class_semantics) / temperature
+    teacher = _cosine_matrix(teacher_semantics.detach(), class_semantics) / temperature
+    kl = F.kl_div(F.log_softmax(student, dim=1), F.log_softmax(teacher, dim=1),
+                  reduction="batchmean", log_target=True)
+    return temperature ** 2 * kl
