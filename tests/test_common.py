@@ -22,8 +22,8 @@ from skzsl.utils.estimator_checks import GZSL_CHECKS
 
 # Small networks and few epochs: the checks fit each estimator dozens of times.
 FAST_PARAMS = {
-    "MSDNClassifier": dict(max_epochs=20, batch_size=32, lr=1e-2, normalize_features=False, verbose=0, random_state=0, device="cpu"),
-    "MSDNPlusPlusClassifier": dict(max_epochs=20, batch_size=32, lr=1e-2, normalize_features=False, verbose=0, random_state=0, device="cpu"),
+    "MSDNClassifier": dict(max_epochs=5, batch_size=100, lr=5e-2, normalize_features=False, verbose=0, random_state=0, device="cpu"),
+    "MSDNPlusPlusClassifier": dict(max_epochs=5, batch_size=100, lr=5e-2, normalize_features=False, verbose=0, random_state=0, device="cpu"),
 }
 
 # estimator class name -> {check name: reason}

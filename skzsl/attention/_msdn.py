@@ -195,7 +195,7 @@ class MSDNClassifier(BaseGZSLClassifier):
     ((2,), array(['d'], dtype='<U1'))
     """
 
-    _causal = False
+    _sample_ndim = 2
 
     _parameter_constraints: dict = {
         **BaseGZSLClassifier._parameter_constraints,
@@ -298,7 +298,7 @@ class MSDNClassifier(BaseGZSLClassifier):
                     distillation_weight=self.distillation_weight)
 
     def _module_options(self):
-        return {}
+        return {"causal": False}
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -327,8 +327,7 @@ class MSDNClassifier(BaseGZSLClassifier):
                 self.region_dim_, self.attribute_embeddings_, self.class_attributes_.matrix,
                 trainable_embeddings=self.trainable_embeddings,
                 normalize_embeddings=self.normalize_embeddings,
-                normalize_features=self.normalize_features, causal=self._causal,
-                **self._module_options())
+                normalize_features=self.normalize_features, **self._module_options())
             self.net_ = build_net(
                 _MutualAttentionNet, module, max_epochs=self.max_epochs,
                 batch_size=self.batch_size, lr=self.lr, device=self.device_,
@@ -498,8 +497,6 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
     True
     """
 
-    _causal = True
-
     _parameter_constraints: dict = {
         **MSDNClassifier._parameter_constraints,
         "causal_weight": [Interval(Real, 0, None, closed="left")],
@@ -529,7 +526,8 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
         return {**super()._loss_weights(), "causal_weight": self.causal_weight}
 
     def _module_options(self):
-        return {"counterfactual": self.counterfactual}
+        # causal_weight=0 skips the counterfactual pass (and its random draws): plain MSDN
+        return {"causal": self.causal_weight > 0, "counterfactual": self.counterfactual}
 
 
 def _as_regions(X, name):

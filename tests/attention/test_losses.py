@@ -1,0 +1,79 @@
+"""Each loss on a case small enough to compute by hand."""
+
+import math
+
+import pytest
+import torch
+
+from skzsl.nn.attention import counterfactual_attention
+from skzsl.nn.attention_losses import (attribute_cross_entropy, calibration_margin,
+                                       causal_effect_loss, self_calibration_loss,
+                                       semantic_distillation_loss)
+
+
+def test_attribute_cross_entropy_uses_every_class():
+    # softmax([0, log 3]) = [1/4, 3/4]; an unseen third class with score log 4
+    # takes half the mass: [1/8, 3/8, 1/2].
+    scores = torch.tensor([[0.0, math.log(3.0), math.log(4.0)]])
+    loss = attribute_cross_entropy(scores, torch.tensor([1]))
+    assert loss.item() == pytest.approx(-math.log(3 / 8))
+
+
+def test_self_calibration_is_minus_log_of_mean_unseen_mass():
+    unseen = torch.tensor([False, True])
+    # unseen mass 1/2 for the first sample, 1/4 for the second: mean 3/8
+    scores = torch.tensor([[0.0, 0.0], [math.log(3.0), 0.0]])
+    assert self_calibration_loss(scores, unseen).item() == pytest.approx(-math.log(3 / 8))
+
+
+def test_calibration_margin():
+    margin = calibration_margin(torch.tensor([True, False, True]), 1.0)
+    assert margin.tolist() == [1.0, -1.0, 1.0]
+
+
+def test_semantic_distillation_loss_by_hand():
+    a = torch.tensor([[3.0, 0.0], [0.0, 0.0]])
+    b = torch.tensor([[0.0, 4.0], [0.0, 0.0]])
+    # sample 1: d = (3, -4), ||d|| = 5, sum |d|^3 / ||d|| = (27 + 64) / 5
+    # sample 2: d = 0 -> 0 (guarded)
+    weighted_l1 = (91 / 5 + 0) / 2
+    p = [math.exp(3) / (math.exp(3) + 1), 1 / (math.exp(3) + 1)]
+    q = [1 / (1 + math.exp(4)), math.exp(4) / (1 + math.exp(4))]
+    m = [(pi + qi) / 2 for pi, qi in zip(p, q)]
+    kl = lambda x: sum(xi * math.log(xi / mi) for xi, mi in zip(x, m))  # noqa: E731
+    jsd = (0.5 * (kl(p) + kl(q)) + 0.0) / 2        # second sample: identical, JSD 0
+    loss = semantic_distillation_loss(a, b)
+    assert loss.item() == pytest.approx(weighted_l1 + jsd, rel=1e-6)
+    assert torch.isfinite(loss)
+
+
+def test_semantic_distillation_loss_is_symmetric_and_flows_to_both():
+    a = torch.randn(4, 5, requires_grad=True)
+    b = torch.randn(4, 5, requires_grad=True)
+    loss = semantic_distillation_loss(a, b)
+    assert loss.item() == pytest.approx(semantic_distillation_loss(b, a).item())
+    loss.backward()
+    assert a.grad.abs().sum() > 0 and b.grad.abs().sum() > 0
+
+
+def test_causal_effect_loss_is_cross_entropy_on_the_effect():
+    factual = torch.tensor([[2.0, 1.0]])
+    counterfactual = torch.tensor([[2.0, 1.0 - math.log(3.0)]])
+    # effect = (0, log 3): softmax = (1/4, 3/4)
+    loss = causal_effect_loss(factual - counterfactual, torch.tensor([1]))
+    assert loss.item() == pytest.approx(-math.log(3 / 4))
+
+
+@pytest.mark.parametrize("kind", ["random", "uniform", "shuffle"])
+def test_counterfactual_attention_is_a_distribution(kind):
+    attention = torch.rand(3, 5, 4).softmax(dim=1)
+    cf = counterfactual_attention(attention, dim=1, kind=kind)
+    assert cf.shape == attention.shape and not cf.requires_grad
+    torch.testing.assert_close(cf.sum(dim=1), torch.ones(3, 4))
+    if kind == "uniform":
+        assert torch.all(cf == 0.2)
+
+
+def test_counterfactual_attention_rejects_unknown_kind():
+    with pytest.raises(ValueError, match="counterfactual must be one of"):
+        counterfactual_attention(torch.ones(2, 2), dim=1, kind="reversed")
