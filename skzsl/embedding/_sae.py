@@ -117,8 +117,8 @@ class SAEClassifier(BaseGZSLClassifier):
         X, y_idx = self._setup_gzsl(X, y)
         Xc = normalize(X).T
         S = self.class_attributes_.matrix[y_idx].T
-        self.coef_ = linalg.solve_sylvester(S @ S.T, self.reg * (Xc @ Xc.T),
-                                            (1.0 + self.reg) * (S @ Xc.T))
+        self.coef_ = _solve_symmetric_sylvester(S @ S.T, self.reg * (Xc @ Xc.T),
+                                                (1.0 + self.reg) * (S @ Xc.T))
         return self
 
     def _decision_scores(self, X):
@@ -127,3 +127,21 @@ class SAEClassifier(BaseGZSLClassifier):
         if self.direction == "f2s":
             return normalize(X @ self.coef_.T) @ normalize(A).T
         return X @ normalize(A @ self.coef_).T
+
+
+def _solve_symmetric_sylvester(a, b, c):
+    """Solve ``a w + w b = c`` for symmetric positive semi-definite ``a`` and ``b``.
+
+    With ``a = U diag(p) U^T`` and ``b = V diag(q) V^T`` the solution is
+    ``U [(U^T c V) / (p_i + q_j)] V^T``: two symmetric eigendecompositions
+    instead of the general Schur method of ``scipy.linalg.solve_sylvester``,
+    several times faster at 2048 features. Where ``p_i + q_j`` is 0 the system
+    is singular and the minimum-norm solution (0 there) is taken.
+    """
+    p, u = linalg.eigh(a)
+    q, v = linalg.eigh(b)
+    denom = np.clip(p, 0, None)[:, None] + np.clip(q, 0, None)[None, :]
+    rotated = u.T @ c @ v
+    tiny = denom <= 1e-12 * max(denom.max(), 1e-300)
+    rotated = np.where(tiny, 0.0, rotated / np.where(tiny, 1.0, denom))
+    return u @ rotated @ v.T
