@@ -42,6 +42,30 @@ class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
     are the method's compatibility scores minus ``seen_bias`` on seen classes
     (calibrated stacking, Chao et al. 2016), restricted to ``candidates``.
     ``predict_proba`` is the softmax of those scores over the candidate classes.
+
+    Examples
+    --------
+    A new method subclasses it, learns in ``fit`` and scores every class of the
+    table in ``_decision_scores``; here, by the dot product of a sample with
+    the class vectors:
+
+    >>> import numpy as np
+    >>> from skzsl.base import BaseGZSLClassifier
+    >>> class DotProductClassifier(BaseGZSLClassifier):
+    ...     def __init__(self, class_attributes=None, *, seen_bias=0.0, candidates="all"):
+    ...         self.class_attributes = class_attributes
+    ...         self.seen_bias = seen_bias
+    ...         self.candidates = candidates
+    ...     def fit(self, X, y):
+    ...         self._setup_gzsl(X, y)
+    ...         return self
+    ...     def _decision_scores(self, X):
+    ...         return X @ self.class_attributes_.matrix.T
+    >>> table = {"cat": [1.0, 0.0], "dog": [0.0, 1.0]}
+    >>> X = np.array([[1.0, 0.1], [0.2, 1.0]])
+    >>> clf = DotProductClassifier(table).fit(X, ["cat", "cat"])
+    >>> clf.unseen_classes_, clf.predict(X)
+    (array(['dog'], dtype='<U3'), array(['cat', 'dog'], dtype='<U3'))
     """
 
     _parameter_constraints: dict = {

@@ -89,9 +89,9 @@ class GZSLKFold:
     >>> y = np.repeat([0, 1, 2, 3, 4, 5], 5)
     >>> for train, test in GZSLKFold(3, random_state=0).split(y, y):
     ...     print(np.unique(y[train]).tolist(), np.unique(y[test]).tolist())
-    [0, 1, 2, 4] [0, 1, 2, 3, 4, 5]
-    [0, 3, 4, 5] [0, 1, 2, 3, 4, 5]
-    [1, 2, 3, 5] [0, 1, 2, 3, 4, 5]
+    [0, 2, 3, 4] [0, 1, 2, 3, 4, 5]
+    [1, 3, 4, 5] [0, 1, 2, 3, 4, 5]
+    [0, 1, 2, 5] [0, 1, 2, 3, 4, 5]
     """
 
     def __init__(self, n_splits=3, *, seen_test_size=0.2, shuffle=True, random_state=None):
@@ -346,6 +346,16 @@ def set_seen_bias(estimator, seen_bias):
     -------
     estimator : estimator
         The same object.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skzsl.embedding import ESZSLClassifier
+    >>> from skzsl.model_selection import set_seen_bias
+    >>> pipe = set_seen_bias(make_pipeline(StandardScaler(), ESZSLClassifier()), 0.5)
+    >>> pipe[-1].seen_bias
+    0.5
     """
     if hasattr(estimator, "steps"):
         return estimator.set_params(**{f"{estimator.steps[-1][0]}__seen_bias": seen_bias})
@@ -402,7 +412,7 @@ def select_hyperparameters(estimator, param_grid, X, y, *, cv=None, select_bias=
     n_jobs : int, default=None
         Parallel fits (joblib).
     verbose : int, default=0
-        joblib verbosity.
+        The verbosity of joblib.
 
     Returns
     -------
