@@ -17,5 +17,13 @@ from ._base import FeatureGenerator
 from ._clswgan import CLSWGANClassifier
 from ._sddn import SDDNClassifier
 from ._semantic_kd import SemanticKDClassifier
+from ._transformers import SelfDistillationRefiner, VisualSemanticDisentangler
 
-__all__ = ["CLSWGANClassifier", "FeatureGenerator", "SDDNClassifier", "SemanticKDClassifier"]
+__all__ = [
+    "CLSWGANClassifier",
+    "FeatureGenerator",
+    "SDDNClassifier",
+    "SelfDistillationRefiner",
+    "SemanticKDClassifier",
+    "VisualSemanticDisentangler",
+]

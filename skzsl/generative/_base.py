@@ -265,6 +265,7 @@ class BaseGenerativeClassifier(BaseGZSLClassifier):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "n_synthetic_per_class": [Interval(Integral, 0, None, closed="left")],
+        "n_synthetic_seen_per_class": [Interval(Integral, 0, None, closed="left")],
         "classifier_epochs": [Interval(Integral, 1, None, closed="left")],
         "classifier_batch_size": [Interval(Integral, 1, None, closed="left")],
         "classifier_lr": [Interval(Real, 0, None, closed="neither")],
@@ -360,16 +361,21 @@ class BaseGenerativeClassifier(BaseGZSLClassifier):
             weights=weights)
 
     def _with_synthetic(self, X_scaled, y_idx, seed):
-        """Real seen features plus ``n_synthetic_per_class`` generated per unseen class."""
-        unseen = np.flatnonzero(~self._seen_mask)
-        if unseen.size == 0 or self.n_synthetic_per_class == 0:
+        """Real seen features plus generated ones: ``n_synthetic_per_class`` per unseen
+        class and ``n_synthetic_seen_per_class`` per seen class."""
+        counts = np.where(self._seen_mask, self.n_synthetic_seen_per_class,
+                          self.n_synthetic_per_class)
+        if counts.sum() == 0:
             return X_scaled, y_idx
         rng = check_random_state(seed)
-        synthetic = self.generator_.sample_scaled(unseen, self.n_synthetic_per_class,
-                                                  random_state=rng.randint(2 ** 31 - 1))
-        X_all = np.concatenate([X_scaled, to_numpy(synthetic)])
-        y_all = np.concatenate([y_idx, np.repeat(unseen, self.n_synthetic_per_class)])
-        return X_all, y_all
+        parts, labels = [X_scaled], [y_idx]
+        for n in np.unique(counts[counts > 0]):
+            classes = np.flatnonzero(counts == n)
+            synthetic = self.generator_.sample_scaled(classes, int(n),
+                                                      random_state=rng.randint(2 ** 31 - 1))
+            parts.append(to_numpy(synthetic))
+            labels.append(np.repeat(classes, n))
+        return np.concatenate(parts), np.concatenate(labels)
 
     def _classifier_input(self, X):
         """Map (scaled) features to what the final classifier reads."""
@@ -380,7 +386,7 @@ class BaseGenerativeClassifier(BaseGZSLClassifier):
         out = []
         with torch.no_grad():
             for start in range(0, X.shape[0], _PREDICT_CHUNK):
-                chunk = torch.as_tensor(X[start:start + _PREDICT_CHUNK], dtype=torch.float64,
+                chunk = torch.tensor(X[start:start + _PREDICT_CHUNK], dtype=torch.float64,
                                         device=self.device_)
                 logits = self.classifier_(self._classifier_input(chunk))
                 out.append(torch.log_softmax(logits, dim=1).cpu().numpy())
@@ -424,6 +430,10 @@ _BACKBONE_PARAMETERS = """
 _COMMON_PARAMETERS = """
     n_synthetic_per_class : int, default=300
         Features generated per unseen class to train the final classifier.
+    n_synthetic_seen_per_class : int, default=0
+        Features generated per seen class, added to the real ones (0, the
+        papers' setting, trains on real seen features only). Few real samples
+        per seen class (SUN) is where this helps.
     classifier_epochs : int, default=25
         Epochs of the final softmax classifier.
     classifier_batch_size : int, default=256

@@ -88,6 +88,7 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
     def __init__(self, class_attributes=None, *, backbone="wgan", noise_dim=None,
                  hidden_dim=4096, n_critic=5, gp_weight=10.0, epochs=30, batch_size=64,
                  lr=1e-4, classification_weight=0.01, n_synthetic_per_class=300,
+                 n_synthetic_seen_per_class=0,
                  classifier_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
                  feature_scaling="minmax", seen_bias=0.0, candidates="all",
                  random_state=None, device="auto", verbose=1):
@@ -102,6 +103,7 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
         self.lr = lr
         self.classification_weight = classification_weight
         self.n_synthetic_per_class = n_synthetic_per_class
+        self.n_synthetic_seen_per_class = n_synthetic_seen_per_class
         self.classifier_epochs = classifier_epochs
         self.classifier_batch_size = classifier_batch_size
         self.classifier_lr = classifier_lr

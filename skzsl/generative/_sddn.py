@@ -240,6 +240,7 @@ class SDDNClassifier(BaseGenerativeClassifier):
                  module_hidden_dim=1024, classification_weight=0.1, soft_label_weight=1.0,
                  feature_map_weight=1.0, temperature=4.0, reconstruction_weight=1.0,
                  relation_weight=1.0, independence_weight=0.1, n_synthetic_per_class=300,
+                 n_synthetic_seen_per_class=0,
                  classifier_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
                  feature_scaling="minmax", seen_bias=0.0, candidates="all",
                  random_state=None, device="auto", verbose=1):
@@ -264,6 +265,7 @@ class SDDNClassifier(BaseGenerativeClassifier):
         self.relation_weight = relation_weight
         self.independence_weight = independence_weight
         self.n_synthetic_per_class = n_synthetic_per_class
+        self.n_synthetic_seen_per_class = n_synthetic_seen_per_class
         self.classifier_epochs = classifier_epochs
         self.classifier_batch_size = classifier_batch_size
         self.classifier_lr = classifier_lr

@@ -175,7 +175,8 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
                  hidden_dim=4096, n_critic=5, gp_weight=10.0, epochs=30, batch_size=64,
                  lr=1e-4, regressor_hidden_dim=1024, regularization_weight=1.0,
                  preservation_weight=0.1, distillation_weight=1.0, temperature=0.1,
-                 n_regularized_classes=16, n_synthetic_per_class=300, classifier_epochs=25,
+                 n_regularized_classes=16, n_synthetic_per_class=300,
+                 n_synthetic_seen_per_class=0, classifier_epochs=25,
                  classifier_batch_size=256, classifier_lr=1e-3, feature_scaling="minmax",
                  seen_bias=0.0, candidates="all", random_state=None, device="auto",
                  verbose=1):
@@ -195,6 +196,7 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
         self.temperature = temperature
         self.n_regularized_classes = n_regularized_classes
         self.n_synthetic_per_class = n_synthetic_per_class
+        self.n_synthetic_seen_per_class = n_synthetic_seen_per_class
         self.classifier_epochs = classifier_epochs
         self.classifier_batch_size = classifier_batch_size
         self.classifier_lr = classifier_lr

@@ -1,0 +1,405 @@
+"""SDDN's feature modules as scikit-learn transformers, for use in a Pipeline."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import (BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+                          _fit_context)
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+
+from .._training import (MultiOptimizerNet, build_net, resolve_device, seed_from_random_state,
+                         seeded)
+from ..nn.generative import (DisentangledAutoencoder, RelationNet, SelfDistillationEmbedding,
+                             TCDiscriminator)
+from ..semantics import ClassAttributes, check_class_attributes
+from ._base import _ADAM_GAN, _PREDICT_CHUNK, ModuleBundle
+from ._sddn import disentanglement_terms, self_distillation_terms, tc_discriminator_loss
+
+
+class _SelfDistillationNet(MultiOptimizerNet):
+    loss_names = ("loss_student", "loss_teacher", "loss_soft_label", "loss_feature_map")
+
+    def __init__(self, *args, weights=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weights = weights
+
+    def compute_step(self, X, y):
+        bundle = self.module_
+        _, terms = self_distillation_terms(bundle.embedding, X, y, bundle.class_semantics,
+                                           self.weights)
+        self.update("embedding", sum(terms.values()))
+        return terms
+
+
+class _DisentanglementNet(MultiOptimizerNet):
+    loss_names = ("loss_reconstruction", "loss_relation", "loss_independence",
+                  "loss_tc_discriminator")
+
+    def __init__(self, *args, weights=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weights = weights
+
+    def compute_step(self, X, y):
+        bundle = self.module_
+        (h_sem, h_res), terms = disentanglement_terms(
+            bundle.autoencoder, bundle.relation, bundle.tc_discriminator, X, y,
+            bundle.class_semantics, self.weights)
+        self.update("autoencoder", sum(terms.values()))
+        if self.weights["independence"]:
+            loss = tc_discriminator_loss(bundle.tc_discriminator, h_sem, h_res)
+            self.update("discriminator", loss)
+            terms["loss_tc_discriminator"] = loss
+        return terms
+
+
+class _NeuralTransformer(TransformerMixin, BaseEstimator):
+    """Shared fit/transform of the transformers: validation, seeding, float64 inference."""
+
+    _parameter_constraints: dict = {
+        "class_attributes": ["array-like", dict, ClassAttributes, None],
+        "hidden_dim": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "random_state": ["random_state"],
+        "device": [str],
+        "verbose": ["verbose"],
+    }
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train the module on seen-class features.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features of seen-class samples.
+        y : array-like of shape (n_samples,)
+            Labels; each must have a row in ``class_attributes``.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
+        check_classification_targets(y)
+        table = check_class_attributes(self.class_attributes, y)
+        self.class_attributes_ = table
+        self.seen_classes_ = np.unique(y)
+        self.device_ = resolve_device(self.device)
+        semantics = torch.as_tensor(table.rows(self.seen_classes_), dtype=torch.float32)
+        position = torch.arange(self.seen_classes_.size)
+        target = np.searchsorted(self.seen_classes_, y).astype(np.int64)
+        with seeded(seed_from_random_state(self.random_state), self.device_):
+            bundle = ModuleBundle(semantics, position,
+                                  **self._modules(X.shape[1], table.n_attributes))
+            net = build_net(self._net_class, bundle, max_epochs=self.epochs,
+                            batch_size=self.batch_size, lr=self.lr, device=self.device_,
+                            verbose=self.verbose, desc=type(self).__name__,
+                            optimizer=_ADAM_GAN, optimizer_groups=self._groups,
+                            weights=self._loss_weights())
+            net.fit(X.astype(np.float32), target)
+        self.history_ = net.history
+        # float64 inference: the output must not depend on how samples are batched
+        self.module_ = net.module_.double().eval()
+        return self
+
+    def transform(self, X):
+        """Map features through the trained module.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features, seen or unseen classes.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_features_out)
+            The transformed features.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        out = [np.empty((0, self._n_features_out))]
+        with torch.no_grad():
+            for start in range(0, X.shape[0], _PREDICT_CHUNK):
+                chunk = torch.tensor(X[start:start + _PREDICT_CHUNK], dtype=torch.float64,
+                                        device=self.device_)
+                out.append(self._transform_tensor(chunk).cpu().numpy())
+        return np.concatenate(out)
+
+
+class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransformer):
+    """Refine visual features by self-distillation (SDDN's self-distillation embedding).
+
+    A student network maps each feature to a refined feature and scores the
+    seen classes through their semantics; an auxiliary self-teacher, built on
+    the student's features, learns the same classes and distills its soft
+    labels (``soft_label_weight``) and its features (``feature_map_weight``)
+    back into the student. ``transform`` returns the student's refined
+    features, for any class, seen or unseen.
+
+    Parameters
+    ----------
+    class_attributes : DataFrame, dict, ClassAttributes or None, default=None
+        Class semantics indexed by class label, with a row for every training
+        label. ``None`` uses one-hot semantics of the training labels.
+    embedding_dim : int, default=128
+        Number of refined features.
+    hidden_dim : int, default=256
+        Hidden width of student and self-teacher.
+    soft_label_weight : float, default=1.0
+        Weight of soft-label distillation; 0 switches it off.
+    feature_map_weight : float, default=1.0
+        Weight of feature distillation; 0 switches it off.
+    temperature : float, default=4.0
+        Softmax temperature of soft-label distillation.
+    epochs : int, default=30
+        Training epochs.
+    batch_size : int, default=64
+        Batch size.
+    lr : float, default=1e-3
+        Adam learning rate (``betas=(0.5, 0.999)``).
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation and batch order.
+    device : str, default="auto"
+        Torch device; ``"auto"`` is CUDA when available, else CPU.
+    verbose : int, default=1
+        0 silent, 1 progress bar, 2 also skorch's per-epoch table.
+
+    Attributes
+    ----------
+    class_attributes_ : ClassAttributes
+        The validated class table.
+    seen_classes_ : ndarray of shape (n_seen,)
+        Labels seen in fit.
+    module_ : skzsl.nn.generative.SelfDistillationEmbedding
+        Inside a bundle, as ``module_.embedding``.
+    history_ : skorch History
+        Per-epoch losses.
+    device_ : str
+        The resolved torch device.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    SDDNClassifier : The full method, with the generator and disentanglement.
+    VisualSemanticDisentangler : SDDN's other feature module.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import MinMaxScaler
+    >>> from skzsl.datasets import make_zsl_classification
+    >>> from skzsl.embedding import ESZSLClassifier
+    >>> from skzsl.generative import SelfDistillationRefiner
+    >>> data = make_zsl_classification(random_state=0)
+    >>> A = data.class_attributes
+    >>> pipe = make_pipeline(MinMaxScaler(), SelfDistillationRefiner(A, epochs=5, verbose=0,
+    ...                                                             random_state=0),
+    ...                      ESZSLClassifier(A))
+    >>> pipe.fit(data.X_train, data.y_train).predict(data.X_test_unseen[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints: dict = {
+        **_NeuralTransformer._parameter_constraints,
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "soft_label_weight": [Interval(Real, 0, None, closed="left")],
+        "feature_map_weight": [Interval(Real, 0, None, closed="left")],
+        "temperature": [Interval(Real, 0, None, closed="neither")],
+    }
+    _net_class = _SelfDistillationNet
+    _groups = {"embedding": ("embedding",)}
+
+    def __init__(self, class_attributes=None, *, embedding_dim=128, hidden_dim=256,
+                 soft_label_weight=1.0, feature_map_weight=1.0, temperature=4.0, epochs=30,
+                 batch_size=64, lr=1e-3, random_state=None, device="auto", verbose=1):
+        self.class_attributes = class_attributes
+        self.embedding_dim = embedding_dim
+        self.hidden_dim = hidden_dim
+        self.soft_label_weight = soft_label_weight
+        self.feature_map_weight = feature_map_weight
+        self.temperature = temperature
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    @property
+    def _n_features_out(self):
+        return self.embedding_dim
+
+    def _modules(self, n_features, n_attributes):
+        return {"embedding": SelfDistillationEmbedding(n_features, n_attributes,
+                                                       self.hidden_dim, self.embedding_dim)}
+
+    def _loss_weights(self):
+        return {"soft_label": self.soft_label_weight, "feature_map": self.feature_map_weight,
+                "temperature": self.temperature}
+
+    def _transform_tensor(self, X):
+        return self.module_.embedding.embed(X)
+
+
+class VisualSemanticDisentangler(_NeuralTransformer):
+    """Split features into a semantic-consistent and a residual part (SDDN's disentanglement network).
+
+    An autoencoder encodes each feature into two latents. A relation network
+    matches the first with the semantics of its class (semantic relation
+    matching, ``relation_weight``); a total-correlation discriminator makes
+    the two independent (``independence_weight``); the decoder reconstructs
+    the feature from both (``reconstruction_weight``). ``transform`` returns
+    the semantic-consistent latent, or both latents with ``output="both"``.
+
+    Parameters
+    ----------
+    class_attributes : DataFrame, dict, ClassAttributes or None, default=None
+        Class semantics indexed by class label, with a row for every training
+        label. ``None`` uses one-hot semantics of the training labels.
+    semantic_dim : int, default=64
+        Size of the semantic-consistent latent.
+    residual_dim : int, default=64
+        Size of the residual latent.
+    hidden_dim : int, default=256
+        Hidden width of the decoder, relation network and discriminator.
+    reconstruction_weight : float, default=1.0
+        Weight of the reconstruction loss.
+    relation_weight : float, default=1.0
+        Weight of semantic relation matching.
+    independence_weight : float, default=0.1
+        Weight of the total-correlation loss; 0 also skips the discriminator.
+    output : {"semantic", "both"}, default="semantic"
+        Return the semantic-consistent latent, or it followed by the residual one.
+    epochs : int, default=30
+        Training epochs.
+    batch_size : int, default=64
+        Batch size.
+    lr : float, default=1e-3
+        Adam learning rate (``betas=(0.5, 0.999)``).
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, batch order and the discriminator's shuffles.
+    device : str, default="auto"
+        Torch device; ``"auto"`` is CUDA when available, else CPU.
+    verbose : int, default=1
+        0 silent, 1 progress bar, 2 also skorch's per-epoch table.
+
+    Attributes
+    ----------
+    class_attributes_ : ClassAttributes
+        The validated class table.
+    seen_classes_ : ndarray of shape (n_seen,)
+        Labels seen in fit.
+    module_ : torch.nn.Module
+        The autoencoder, relation network and discriminator.
+    history_ : skorch History
+        Per-epoch losses.
+    device_ : str
+        The resolved torch device.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    SDDNClassifier : The full method.
+    SelfDistillationRefiner : SDDN's other feature module.
+
+    Examples
+    --------
+    >>> from skzsl.datasets import make_zsl_classification
+    >>> from skzsl.generative import VisualSemanticDisentangler
+    >>> data = make_zsl_classification(random_state=0)
+    >>> dis = VisualSemanticDisentangler(data.class_attributes, semantic_dim=4, residual_dim=2,
+    ...                                  output="both", epochs=3, verbose=0, random_state=0)
+    >>> dis.fit(data.X_train, data.y_train).get_feature_names_out()
+    array(['semantic0', 'semantic1', 'semantic2', 'semantic3', 'residual0',
+           'residual1'], dtype=object)
+    """
+
+    _parameter_constraints: dict = {
+        **_NeuralTransformer._parameter_constraints,
+        "semantic_dim": [Interval(Integral, 1, None, closed="left")],
+        "residual_dim": [Interval(Integral, 1, None, closed="left")],
+        "reconstruction_weight": [Interval(Real, 0, None, closed="left")],
+        "relation_weight": [Interval(Real, 0, None, closed="left")],
+        "independence_weight": [Interval(Real, 0, None, closed="left")],
+        "output": [StrOptions({"semantic", "both"})],
+    }
+    _net_class = _DisentanglementNet
+    _groups = {"autoencoder": ("autoencoder", "relation"),
+               "discriminator": ("tc_discriminator",)}
+
+    def __init__(self, class_attributes=None, *, semantic_dim=64, residual_dim=64,
+                 hidden_dim=256, reconstruction_weight=1.0, relation_weight=1.0,
+                 independence_weight=0.1, output="semantic", epochs=30, batch_size=64, lr=1e-3,
+                 random_state=None, device="auto", verbose=1):
+        self.class_attributes = class_attributes
+        self.semantic_dim = semantic_dim
+        self.residual_dim = residual_dim
+        self.hidden_dim = hidden_dim
+        self.reconstruction_weight = reconstruction_weight
+        self.relation_weight = relation_weight
+        self.independence_weight = independence_weight
+        self.output = output
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    @property
+    def _n_features_out(self):
+        return self.semantic_dim + (self.residual_dim if self.output == "both" else 0)
+
+    def _modules(self, n_features, n_attributes):
+        hidden = self.hidden_dim
+        return {
+            "autoencoder": DisentangledAutoencoder(n_features, hidden, self.semantic_dim,
+                                                   self.residual_dim),
+            "relation": RelationNet(self.semantic_dim, n_attributes, hidden),
+            "tc_discriminator": TCDiscriminator(self.semantic_dim + self.residual_dim, hidden),
+        }
+
+    def _loss_weights(self):
+        return {"reconstruction": self.reconstruction_weight, "relation": self.relation_weight,
+                "independence": self.independence_weight}
+
+    def _transform_tensor(self, X):
+        h_sem, h_res = self.module_.autoencoder.encode(X)
+        return torch.cat([h_sem, h_res], dim=1) if self.output == "both" else h_sem
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output features: ``semantic0, ...`` then ``residual0, ...``.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Ignored beyond validation against the fitted input names.
+
+        Returns
+        -------
+        names : ndarray of str objects
+            One name per output column.
+        """
+        check_is_fitted(self)
+        _check_feature_names_in(self, input_features)
+        names = [f"semantic{i}" for i in range(self.semantic_dim)]
+        if self.output == "both":
+            names += [f"residual{i}" for i in range(self.residual_dim)]
+        return np.asarray(names, dtype=object)

@@ -1,0 +1,153 @@
+"""The generative classifiers: generate-then-classify, the generator alone, losses, ablation."""
+
+import numpy as np
+import pytest
+import torch
+
+from skzsl.datasets import make_zsl_classification
+from skzsl.generative import (CLSWGANClassifier, FeatureGenerator, SDDNClassifier,
+                              SemanticKDClassifier)
+
+from ._fast import FAST
+
+CLASSES = [CLSWGANClassifier, SDDNClassifier, SemanticKDClassifier]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_zsl_classification(random_state=0)
+
+
+def make(cls, data, **params):
+    return cls(data.class_attributes, **{**FAST[cls.__name__], **params})
+
+
+@pytest.fixture(scope="module", params=CLASSES, ids=lambda c: c.__name__)
+def fitted(request, data):
+    return make(request.param, data).fit(data.X_train, data.y_train)
+
+
+def test_scores_every_class_of_the_table(fitted, data):
+    proba = fitted.predict_proba(data.X_test_unseen)
+    assert proba.shape == (len(data.X_test_unseen), len(data.class_attributes))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert list(fitted.classes_) == sorted(data.class_attributes.index)
+    assert fitted.device_ == "cpu"
+
+
+def test_generator_samples_any_class_in_feature_space(fitted, data):
+    gen = fitted.generator_
+    assert isinstance(gen, FeatureGenerator)
+    labels = [fitted.unseen_classes_[0], fitted.seen_classes_[0]]
+    X = gen.sample(labels, 4, random_state=0)
+    assert X.shape == (8, data.X_train.shape[1]) and X.dtype == np.float64
+    np.testing.assert_array_equal(X, gen.sample(labels, 4, random_state=0))
+    assert not np.allclose(X, gen.sample(labels, 4, random_state=1))
+    # a sigmoid output mapped back through the min-max scaling stays in the training range
+    assert np.all(X >= data.X_train.min(axis=0) - 1e-9)
+    assert np.all(X <= data.X_train.max(axis=0) + 1e-9)
+    with pytest.raises(ValueError, match="no row"):
+        gen.sample(["not a class"], 2)
+
+
+def test_history_records_every_loss(fitted):
+    history = fitted.history_["generator"]
+    for name in ("loss_critic", "loss_generator", "wasserstein", "loss_vae"):
+        assert len(history[:, name]) == fitted.epochs
+    assert np.isfinite(fitted.history_["classifier"][:, "loss_classifier"]).all()
+
+
+def test_classifier_is_trained_on_synthetic_unseen_features(data):
+    # synthetic unseen features give the unseen classes probability mass on unseen samples
+    def unseen_mass(clf):
+        proba = clf.fit(data.X_train, data.y_train).predict_proba(data.X_test_unseen)
+        return proba[:, np.isin(clf.classes_, clf.unseen_classes_)].sum(axis=1).mean()
+
+    with_syn = unseen_mass(make(CLSWGANClassifier, data))
+    without = unseen_mass(make(CLSWGANClassifier, data, n_synthetic_per_class=0))
+    assert with_syn > 0.1 > without
+
+
+@pytest.mark.parametrize("backbone", ["wgan", "vaegan"])
+def test_backbones(data, backbone):
+    clf = make(CLSWGANClassifier, data, backbone=backbone, epochs=2).fit(data.X_train,
+                                                                           data.y_train)
+    assert ("loss_vae" in clf.history_["generator"][-1]) == (backbone == "vaegan")
+    assert hasattr(clf.module_, "encoder") == (backbone == "vaegan")
+
+
+def test_unscaled_features_use_a_linear_generator(data):
+    clf = make(CLSWGANClassifier, data, feature_scaling=None, epochs=2)
+    clf.fit(data.X_train, data.y_train)
+    assert clf.scaler_ is None
+    assert not isinstance(clf.module_.generator.net[-1], torch.nn.Sigmoid)
+
+
+SDDN_TERMS = {
+    "soft_label_weight": ("loss_soft_label", "loss_generated_soft_label"),
+    "feature_map_weight": ("loss_feature_map",),
+    "reconstruction_weight": ("loss_reconstruction",),
+    "relation_weight": ("loss_relation", "loss_generated_relation"),
+    "independence_weight": ("loss_independence", "loss_tc_discriminator"),
+    "classification_weight": ("loss_generated_classification",),
+}
+
+SKD_TERMS = {
+    "regularization_weight": ("loss_regularization",),
+    "preservation_weight": ("loss_preservation",),
+    "distillation_weight": ("loss_distillation",),
+}
+
+
+@pytest.mark.parametrize("cls, weight, losses",
+                         [(SDDNClassifier, w, l) for w, l in SDDN_TERMS.items()]
+                         + [(SemanticKDClassifier, w, l) for w, l in SKD_TERMS.items()],
+                         ids=lambda v: v if isinstance(v, str) else None)
+def test_each_term_switches_off_with_a_zero_weight(data, cls, weight, losses):
+    on = make(cls, data, epochs=1).fit(data.X_train, data.y_train).history_["generator"][-1]
+    off = make(cls, data, epochs=1, **{weight: 0.0}).fit(data.X_train,
+                                                          data.y_train).history_["generator"][-1]
+    for loss in losses:
+        assert np.isfinite(on[loss])
+        assert loss not in off
+
+
+def test_weights_change_the_model(data):
+    base = make(SDDNClassifier, data).fit(data.X_train, data.y_train)
+    other = make(SDDNClassifier, data, soft_label_weight=0.0).fit(data.X_train, data.y_train)
+    assert not np.allclose(base.predict_proba(data.X_test_seen),
+                           other.predict_proba(data.X_test_seen))
+
+
+def test_sddn_classifier_reads_fused_features(data):
+    clf = make(SDDNClassifier, data).fit(data.X_train, data.y_train)
+    params = FAST["SDDNClassifier"]
+    assert clf.classifier_.linear.in_features == params["embedding_dim"] + params["semantic_dim"]
+
+
+def test_semantic_kd_without_unseen_classes(data):
+    # one-hot semantics: every class is seen, the constraints use the batch's classes
+    clf = make(SemanticKDClassifier, data, epochs=2).set_params(class_attributes=None)
+    clf.fit(data.X_train, data.y_train)
+    assert len(clf.unseen_classes_) == 0
+    assert np.isfinite(clf.history_["generator"][-1]["loss_regularization"])
+
+
+def test_cuda_without_a_gpu_is_a_clear_error(data):
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        make(CLSWGANClassifier, data, device="cuda").fit(data.X_train, data.y_train)
+
+
+def test_bad_parameter_is_reported(data):
+    with pytest.raises(ValueError, match="backbone"):
+        make(CLSWGANClassifier, data, backbone="diffusion").fit(data.X_train, data.y_train)
+
+
+def test_pickle_round_trip(fitted, data):
+    import pickle
+
+    clone = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(clone.predict_proba(data.X_test_seen),
+                                  fitted.predict_proba(data.X_test_seen))

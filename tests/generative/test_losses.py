@@ -1,0 +1,112 @@
+"""Each loss of the generative family against a value computed by hand."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from skzsl.nn import generative_losses as L
+
+
+def t(values):
+    return torch.tensor(values, dtype=torch.float64)
+
+
+def test_gradient_penalty_of_a_linear_critic():
+    # D(x, a) = 3 x1 + 4 x2 has gradient (3, 4) everywhere: GP = (5 - 1)^2
+    def critic(x, a):
+        return (x * t([3.0, 4.0])).sum(dim=1)
+
+    real, fake = t([[1.0, 2.0], [0.0, 1.0]]), t([[0.5, 0.5], [2.0, 2.0]])
+    assert L.gradient_penalty(critic, real, fake, t([[0.0], [0.0]])).item() == pytest.approx(16.0)
+
+
+def test_wgan_losses():
+    loss = L.wgan_gp_critic_loss(t([1.0, 3.0]), t([0.0, 2.0]), t(0.5), gp_weight=10.0)
+    assert loss.item() == pytest.approx(1.0 - 2.0 + 5.0)
+    assert L.wgan_generator_loss(t([1.0, 3.0])).item() == pytest.approx(-2.0)
+
+
+def test_vae_loss_mse_and_kl():
+    # squared error 1 + 4 = 5; KL of N(1, 1) from N(0, 1) is 0.5
+    loss = L.vae_loss(t([[1.0, 2.0]]), t([[0.0, 0.0]]), t([[1.0]]), t([[0.0]]), kind="mse")
+    assert loss.item() == pytest.approx(5.5)
+
+
+def test_vae_loss_bce_is_per_sample():
+    # two samples of two features at 0.5 against 1: 4 ln 2 summed, divided by 2
+    loss = L.vae_loss(t([[0.5, 0.5]] * 2), t([[1.0, 1.0]] * 2), t([[0.0]] * 2), t([[0.0]] * 2))
+    assert loss.item() == pytest.approx(2 * math.log(2))
+
+
+def test_classification_loss():
+    assert L.classification_loss(t([[0.0, 0.0]]), torch.tensor([0])).item() == pytest.approx(
+        math.log(2))
+
+
+def test_soft_label_distillation_loss():
+    # teacher softmax (3/4, 1/4), student (1/2, 1/2)
+    expected = 0.75 * math.log(1.5) + 0.25 * math.log(0.5)
+    loss = L.soft_label_distillation_loss(t([[0.0, 0.0]]), t([[math.log(3.0), 0.0]]),
+                                          temperature=1.0)
+    assert loss.item() == pytest.approx(expected)
+    # at temperature 2 the logits are halved and the KL is scaled by 4
+    p = np.array([math.sqrt(3), 1.0]) / (math.sqrt(3) + 1)
+    expected_t2 = 4 * float(np.sum(p * np.log(p / 0.5)))
+    loss = L.soft_label_distillation_loss(t([[0.0, 0.0]]), t([[math.log(3.0), 0.0]]),
+                                          temperature=2.0)
+    assert loss.item() == pytest.approx(expected_t2)
+
+
+def test_soft_label_distillation_does_not_train_the_teacher():
+    teacher = t([[1.0, 0.0]]).requires_grad_(True)
+    L.soft_label_distillation_loss(t([[0.0, 0.0]]).requires_grad_(True), teacher).backward()
+    assert teacher.grad is None
+
+
+def test_feature_map_distillation_loss_is_scale_invariant():
+    # (1, 0) against (0, 2): unit vectors at right angles, squared distance 2
+    assert L.feature_map_distillation_loss(t([[1.0, 0.0]]), t([[0.0, 2.0]])).item() == \
+        pytest.approx(2.0)
+    assert L.feature_map_distillation_loss(t([[3.0, 0.0]]), t([[1.0, 0.0]])).item() == \
+        pytest.approx(0.0)
+
+
+def test_reconstruction_loss():
+    assert L.reconstruction_loss(t([[1.0, 3.0]]), t([[0.0, 0.0]])).item() == pytest.approx(5.0)
+
+
+def test_semantic_relation_matching_loss():
+    # ((0.8 - 1)^2 + (0.1 - 0)^2) / 2
+    loss = L.semantic_relation_matching_loss(t([[0.8, 0.1]]), torch.tensor([0]))
+    assert loss.item() == pytest.approx(0.025)
+
+
+def test_total_correlation_losses():
+    assert L.total_correlation_loss(t([1.0, 3.0])).item() == pytest.approx(2.0)
+    # logits 0: both halves are ln 2
+    loss = L.total_correlation_discriminator_loss(t([0.0]), t([0.0]))
+    assert loss.item() == pytest.approx(math.log(2))
+
+
+def test_semantic_regularization_loss():
+    # visual cosines (1, 0) against semantic cosines (1/sqrt(2), 0)
+    loss = L.semantic_regularization_loss(t([[1.0, 0.0]]), t([[1.0, 0.0], [0.0, 1.0]]),
+                                          t([[1.0, 0.0]]), t([[1.0, 1.0], [0.0, 1.0]]))
+    assert loss.item() == pytest.approx((1 - 1 / math.sqrt(2)) ** 2 / 2)
+
+
+def test_semantic_preservation_loss():
+    loss = L.semantic_preservation_loss(t([[1.0, 2.0], [0.0, 0.0]]), t([[0.0, 0.0]] * 2))
+    assert loss.item() == pytest.approx(2.5)
+
+
+def test_semantic_distillation_loss():
+    classes = t([[1.0, 0.0], [0.0, 1.0]])
+    # teacher cosines (1, 0), student (0, 1): KL = (p - q)(1 - 0) = tanh(1/2)
+    loss = L.semantic_distillation_loss(t([[0.0, 1.0]]), t([[2.0, 0.0]]), classes,
+                                        temperature=1.0)
+    assert loss.item() == pytest.approx(math.tanh(0.5))
+    same = L.semantic_distillation_loss(t([[1.0, 1.0]]), t([[2.0, 2.0]]), classes)
+    assert same.item() == pytest.approx(0.0, abs=1e-12)
