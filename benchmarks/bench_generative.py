@@ -1,0 +1,223 @@
+"""Benchmark the generative family under the validation-only protocol.
+
+Tasks (each runs in its own process, so its peak memory is its own):
+
+- ``main``: ZSL T1, GZSL S / U / H, fit seconds and peak memory of ESZSL and
+  the three generative classifiers on the SUN attribute-annotation benchmark
+  and on the CUB-shaped stand-in. ``seen_bias`` (and the grid, when given) is
+  chosen on the dataset's train/val class split of trainval, the model is
+  refitted on trainval, then scored once on test (``skzsl._benchmark``).
+- ``ablation``: each SDDN and semantic-KD term switched off in turn (weight
+  0), compared with all terms on, by validation H (fit on the train classes,
+  seen bias chosen and scored on the validation classes; the test split is
+  not touched).
+- ``epoch``: seconds per generator epoch at the full CUB-stand-in size
+  (7057 x 2048) with the default (paper-sized) networks, on CPU.
+
+Results are appended as JSON lines to ``--results``; ``--report`` turns them
+into the markdown fragment for BENCHMARKS.md.
+
+Usage::
+
+    python benchmarks/bench_generative.py main --dataset sun --method SDDNClassifier
+    python benchmarks/bench_generative.py ablation --dataset sun --method SDDNClassifier \\
+        --off soft_label_weight
+    python benchmarks/bench_generative.py epoch --method CLSWGANClassifier
+    python benchmarks/bench_generative.py report
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from standins import load_cub_standin, load_sun_attribute_benchmark  # noqa: E402
+
+from skzsl import generative  # noqa: E402
+from skzsl._benchmark import run_protocol, validation_split  # noqa: E402
+from skzsl.model_selection import select_hyperparameters  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "generative.jsonl"
+
+LOADERS = {"sun": load_sun_attribute_benchmark, "cub": load_cub_standin}
+DATASET_NAMES = {"sun": "SUN attribute-annotation", "cub": "CUB-shaped stand-in"}
+
+# The backbone settings used for both datasets: f-VAEGAN's VAE + WGAN-GP with
+# one critic step (as FREE on SUN), reduced widths and epochs to fit a CPU budget.
+BACKBONE = dict(backbone="vaegan", hidden_dim=512, n_critic=1, batch_size=128, lr=1e-3,
+                classifier_lr=3e-3, classifier_epochs=20, n_synthetic_per_class=100,
+                n_synthetic_seen_per_class=20, verbose=0)
+EPOCHS = {"sun": 15, "cub": 5}
+
+PARAMS = {
+    "CLSWGANClassifier": {},
+    "SDDNClassifier": dict(module_hidden_dim=512, embedding_dim=256, semantic_dim=64,
+                           residual_dim=64),
+    "SemanticKDClassifier": dict(regressor_hidden_dim=512),
+}
+
+ABLATION_TERMS = {
+    "SDDNClassifier": ["soft_label_weight", "feature_map_weight", "classification_weight",
+                       "reconstruction_weight", "relation_weight", "independence_weight"],
+    "SemanticKDClassifier": ["regularization_weight", "preservation_weight",
+                             "distillation_weight"],
+}
+
+
+def _peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _estimator(method, dataset, **extra):
+    cls = getattr(generative, method)
+    return cls(**{**BACKBONE, "epochs": EPOCHS[dataset], **PARAMS[method], **extra})
+
+
+def _record(results, row):
+    row = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+           "machine": _machine(), "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+           **row}
+    results.parent.mkdir(parents=True, exist_ok=True)
+    with open(results, "a") as fh:
+        fh.write(json.dumps(row, default=float) + "\n")
+    print(json.dumps(row, default=float))
+
+
+def _machine():
+    import torch
+
+    return (f"{platform.machine()} {os.cpu_count()} CPU cores, torch {torch.__version__} "
+            f"({torch.get_num_threads()} threads), no GPU")
+
+
+def task_main(args):
+    data = LOADERS[args.dataset]()
+    if args.method == "ESZSLClassifier":
+        row = run_protocol("eszsl", data, random_state=0)
+    else:
+        row = run_protocol(_estimator(args.method, args.dataset), data,
+                           param_grid=json.loads(args.grid) if args.grid else {},
+                           random_state=0)
+    row.pop("estimator")
+    row.update(task="main", dataset=args.dataset, method=args.method,
+               peak_rss_MiB=_peak_rss_mib())
+    _record(args.results, row)
+
+
+def task_ablation(args):
+    data = LOADERS[args.dataset]()
+    off = {args.off: 0.0} if args.off != "none" else {}
+    if args.off == "all":
+        off = {term: 0.0 for term in ABLATION_TERMS[args.method]}
+    est = _estimator(args.method, args.dataset, **off).set_params(
+        class_attributes=data.class_attributes, random_state=0)
+    start = time.perf_counter()
+    search = select_hyperparameters(est, {}, data.X_trainval, data.y_trainval,
+                                    cv=validation_split(data, 0), refit=False)
+    res = search.cv_results.iloc[0]
+    _record(args.results, dict(task="ablation", dataset=args.dataset, method=args.method,
+                               off=args.off, val_H=float(res["mean_harmonic"]),
+                               val_S=float(res["mean_seen"]), val_U=float(res["mean_unseen"]),
+                               val_ZSL=float(res["mean_zsl"]),
+                               seconds=time.perf_counter() - start))
+
+
+def task_epoch(args):
+    data = load_cub_standin()
+    cls = getattr(generative, args.method)
+    est = cls(data.class_attributes, epochs=args.epochs, classifier_epochs=1,
+              n_synthetic_per_class=1, verbose=0, random_state=0, device="cpu")
+    start = time.perf_counter()
+    est.fit(data.X_trainval, data.y_trainval)
+    total = time.perf_counter() - start
+    durations = list(est.history_["generator"][:, "dur"])
+    _record(args.results, dict(task="epoch", dataset="cub", method=args.method,
+                               n_samples=int(data.X_trainval.shape[0]),
+                               n_features=int(data.X_trainval.shape[1]),
+                               params={k: v for k, v in est.get_params().items()
+                                       if k in ("hidden_dim", "n_critic", "batch_size",
+                                                "backbone")},
+                               seconds_per_epoch=float(np.mean(durations)),
+                               fit_seconds=total, peak_rss_MiB=_peak_rss_mib()))
+
+
+def _fmt(value):
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def task_report(args):
+    rows = [json.loads(line) for line in open(args.results)]
+    latest = {}
+    for row in rows:
+        key = (row["task"], row["dataset"], row["method"], row.get("off"))
+        latest[key] = row
+    rows = list(latest.values())
+    out = ["### Generative family (`skzsl.generative`)", ""]
+    dates = sorted({r["date"] for r in rows})
+    out += [f"Machine: {rows[0]['machine']}. Dates: {dates[0]} to {dates[-1]}.",
+            "Protocol: hyperparameters and `seen_bias` chosen on the dataset's train/val "
+            "class split of trainval only, refit on trainval, scored once on test.",
+            f"Backbone settings (all generative rows): `{BACKBONE}`, epochs {EPOCHS}.", ""]
+    for dataset in ("sun", "cub"):
+        main = [r for r in rows if r["task"] == "main" and r["dataset"] == dataset]
+        if not main:
+            continue
+        out += [f"#### {DATASET_NAMES[dataset]}", "",
+                "| method | ZSL T1 | S | U | H | val H | seen_bias | fit s | peak MiB |",
+                "|---|---|---|---|---|---|---|---|---|"]
+        for r in sorted(main, key=lambda r: r["method"]):
+            out.append("| " + " | ".join(_fmt(v) for v in (
+                r["method"], r["ZSL_T1"], r["S"], r["U"], r["H"], r["val_H"], r["seen_bias"],
+                round(r["fit_s"], 1), round(r["peak_rss_MiB"])) ) + " |")
+        out += ["", f"Commands: `{'`, `'.join(sorted({r['command'] for r in main}))}`", ""]
+    ablation = [r for r in rows if r["task"] == "ablation"]
+    if ablation:
+        out += ["#### Ablation (validation classes only; weight set to 0)", "",
+                "| dataset | method | term off | val ZSL | val S | val U | val H |",
+                "|---|---|---|---|---|---|---|"]
+        for r in sorted(ablation, key=lambda r: (r["dataset"], r["method"], r["off"] != "none",
+                                                 r["off"])):
+            out.append("| " + " | ".join(_fmt(v) for v in (
+                DATASET_NAMES[r["dataset"]], r["method"], r["off"], r["val_ZSL"], r["val_S"],
+                r["val_U"], r["val_H"])) + " |")
+        out.append("")
+    epoch = [r for r in rows if r["task"] == "epoch"]
+    if epoch:
+        out += ["#### Seconds per generator epoch, CUB stand-in at full size (7057 x 2048), CPU",
+                "", "| method | settings | s / epoch |", "|---|---|---|"]
+        for r in sorted(epoch, key=lambda r: r["method"]):
+            out.append(f"| {r['method']} | {r['params']} | {r['seconds_per_epoch']:.1f} |")
+        out.append("")
+    text = "\n".join(out)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("task", choices=["main", "ablation", "epoch", "report"])
+    parser.add_argument("--dataset", choices=sorted(LOADERS), default="sun")
+    parser.add_argument("--method", default="SDDNClassifier")
+    parser.add_argument("--grid", default=None, help="JSON param grid for the main task")
+    parser.add_argument("--off", default="none", help="ablation: term to switch off, or all")
+    parser.add_argument("--epochs", type=int, default=2, help="epoch task: epochs to time")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--out", default=None, help="report: write the markdown here")
+    args = parser.parse_args(argv)
+    {"main": task_main, "ablation": task_ablation, "epoch": task_epoch,
+     "report": task_report}[args.task](args)
+
+
+if __name__ == "__main__":
+    main()
