@@ -86,6 +86,8 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "abort_on_example_error": True,
     "min_reported_time": 1,
+    # timings go to the build log, not to a file in the source tree
+    "write_computation_times": False,
 }
 
 # -- HTML -------------------------------------------------------------------------

@@ -92,3 +92,18 @@ def test_public_docstrings_have_examples(module_name):
                if (inspect.isclass(obj) or inspect.isfunction(obj))
                and not re.search(r"^Examples\n--------$", inspect.getdoc(obj) or "", re.M)]
     assert not without, f"docstrings without an Examples section: {without}"
+
+
+DOC_PAGES = sorted(p for p in (API_RST.parent).rglob("*.rst")
+                   if "_build" not in p.parts and "generated" not in p.parts
+                   and "auto_examples" not in p.parts and ">>>" in p.read_text())
+
+
+@pytest.mark.parametrize("page", DOC_PAGES, ids=lambda p: str(p.relative_to(API_RST.parent)))
+def test_doc_pages_doctests(page):
+    import doctest
+
+    result = doctest.testfile(str(page), module_relative=False, report=True,
+                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0, f"{result.failed} doctest failures in {page.name}"
