@@ -79,7 +79,8 @@ def test_float32_module_matches_numpy_within_1e5():
     with torch.no_grad():
         for p in net.parameters():
             p.copy_(torch.as_tensor(0.3 * rng.randn(*p.shape)))
-    out = {k: t.detach().numpy().astype(np.float64) for k, t in net(torch.as_tensor(regions)).items()}
+    out = {k: t.detach().numpy().astype(np.float64)
+           for k, t in net(torch.as_tensor(regions)).items()}
     W = {n: p.detach().numpy().astype(np.float64) for n, p in net.named_parameters()}
     expected = _numpy_forward(
         regions.astype(np.float64).transpose(0, 2, 1), W["embeddings.vectors"], Z,

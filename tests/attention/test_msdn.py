@@ -75,7 +75,8 @@ def test_causal_weight_zero_is_msdn(regions):
     data = (regions.X_train, regions.y_train)
     table = regions.class_attributes
     plain = MSDNClassifier(class_attributes=table, **FAST).fit(*data)
-    causal_off = MSDNPlusPlusClassifier(class_attributes=table, causal_weight=0.0, **FAST).fit(*data)
+    causal_off = MSDNPlusPlusClassifier(class_attributes=table, causal_weight=0.0,
+                                        **FAST).fit(*data)
     causal_on = MSDNPlusPlusClassifier(class_attributes=table, **FAST).fit(*data)
     X = regions.X_test_unseen
     np.testing.assert_allclose(plain.decision_function(X), causal_off.decision_function(X))
