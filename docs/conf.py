@@ -1,13 +1,12 @@
 """Sphinx configuration of the skzsl documentation.
 
-Build with ``python -m sphinx -W --keep-going -b html docs docs/_build/html``.
+Build with ``sphinx-build -W --keep-going -b html docs docs/_build/html``.
 The build is offline: intersphinx links to numpy, scikit-learn, torch... are
 only made when ``SKZSL_DOCS_INTERSPHINX=1`` is set (it downloads inventories).
 """
 
 import os
 import re
-from pathlib import Path
 
 import matplotlib
 import torch
@@ -18,8 +17,6 @@ matplotlib.use("Agg")
 torch.set_num_threads(1)
 
 import skzsl  # noqa: E402
-
-DOCS = Path(__file__).resolve().parent
 
 project = "skzsl"
 author = "The skzsl developers"
@@ -121,20 +118,7 @@ if os.environ.get("SKZSL_DOCS_INTERSPHINX") == "1":
         "joblib": ("https://joblib.readthedocs.io/en/stable", None),
     }
 
-# -- The method notes of docs/*_notes.md -----------------------------------------------
-# The notes of the generative and attention methods live next to this file,
-# written by their authors. List whichever exist in the implementation-notes
-# page, so the build does not depend on a file that is not written yet.
-NOTES = [("generative_notes", "Generative methods"), ("attention_notes", "Attention methods")]
-
-
-def _add_method_notes(app, docname, source):
-    if docname != "user_guide/implementation_notes":
-        return
-    present = [name for name, _ in NOTES if (DOCS / f"{name}.md").exists()]
-    if present:
-        entries = "\n".join(f"   ../{name}" for name in present)
-        source[0] += f"\n.. toctree::\n   :maxdepth: 2\n\n{entries}\n"
+# -- Hooks ---------------------------------------------------------------------------
 
 
 def _quote_shape_attributes(app, what, name, obj, options, lines):
@@ -154,5 +138,4 @@ def _skip_metadata_routing(app, what, name, obj, skip, options):
 
 def setup(app):
     app.connect("autodoc-skip-member", _skip_metadata_routing)
-    app.connect("source-read", _add_method_notes)
     app.connect("autodoc-process-docstring", _quote_shape_attributes, priority=400)
