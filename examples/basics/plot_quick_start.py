@@ -42,6 +42,7 @@ print("seen:", clf.seen_classes_, "unseen:", clf.unseen_classes_)
 # With ``candidates="unseen"`` the classifier chooses among 3, 7 and 9 only
 # (conventional zero-shot learning). Accuracy is the mean of per-class
 # accuracies.
+import matplotlib.pyplot as plt
 from sklearn.metrics import ConfusionMatrixDisplay
 
 from skzsl.metrics import per_class_accuracy_score
@@ -49,7 +50,9 @@ from skzsl.metrics import per_class_accuracy_score
 clf.set_params(candidates="unseen")
 y_pred = clf.predict(data.X_test_unseen)
 print(f"ZSL accuracy: {per_class_accuracy_score(data.y_test_unseen, y_pred):.3f}")
-ConfusionMatrixDisplay.from_predictions(data.y_test_unseen, y_pred)
+display = ConfusionMatrixDisplay.from_predictions(data.y_test_unseen, y_pred)
+display.ax_.set_title("ZSL: unseen digits, unseen candidates")
+plt.show()
 
 # %%
 # Generalized zero-shot: every class competes
