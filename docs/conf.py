@@ -56,8 +56,9 @@ numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = True
 # Structural checks of every documented docstring; a failure is a warning,
 # so an error under -W. The plain torch modules of skzsl.nn document less.
-numpydoc_validation_checks = {"GL06", "GL07", "PR01", "PR02", "PR03", "PR06", "PR07", "PR10", "RT01",
-                              "RT03", "SS01", "SS03"}
+numpydoc_validation_checks = {
+    "GL06", "GL07", "PR01", "PR02", "PR03", "PR06", "PR07", "PR10", "RT01", "RT03", "SS01", "SS03",
+}
 # FeatureGenerator.sample_scaled is an internal helper of the generative
 # estimators without Parameters/Returns sections yet (to document or rename).
 numpydoc_validation_exclude = {r"^skzsl\.nn\.", r"\.__init__$",
