@@ -493,7 +493,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
     >>> y = np.array(["a", "b", "c"] * 10)
     >>> clf = MSDNPlusPlusClassifier(class_attributes=table, max_epochs=2, lr=1e-3,
     ...                              random_state=0, verbose=0).fit(X, y)
-    >>> clf.net_.history[-1, "loss_effect"] > 0
+    >>> bool(clf.net_.history[-1, "loss_effect"] > 0)
     True
     """
 
