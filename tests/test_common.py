@@ -24,6 +24,11 @@ from skzsl.utils.estimator_checks import GZSL_CHECKS
 FAST_PARAMS = {
     "MSDNClassifier": dict(max_epochs=5, batch_size=100, lr=5e-2, normalize_features=False, verbose=0, random_state=0, device="cpu"),
     "MSDNPlusPlusClassifier": dict(max_epochs=5, batch_size=100, lr=5e-2, normalize_features=False, verbose=0, random_state=0, device="cpu"),
+    "CLSWGANClassifier": dict(hidden_dim=32, epochs=5, n_critic=1, batch_size=32, lr=1e-3, backbone="vaegan", n_synthetic_per_class=20, classifier_epochs=20, classifier_batch_size=32, classifier_lr=5e-2, verbose=0, random_state=0, device="cpu"),
+    "SDDNClassifier": dict(hidden_dim=32, module_hidden_dim=32, embedding_dim=16, semantic_dim=8, residual_dim=8, epochs=5, n_critic=1, batch_size=32, lr=1e-3, backbone="vaegan", n_synthetic_per_class=20, classifier_epochs=20, classifier_batch_size=32, classifier_lr=5e-2, verbose=0, random_state=0, device="cpu"),
+    "SemanticKDClassifier": dict(hidden_dim=32, regressor_hidden_dim=32, epochs=5, n_critic=1, batch_size=32, lr=1e-3, backbone="vaegan", n_synthetic_per_class=20, classifier_epochs=20, classifier_batch_size=32, classifier_lr=5e-2, verbose=0, random_state=0, device="cpu"),
+    "SelfDistillationRefiner": dict(embedding_dim=8, hidden_dim=16, epochs=5, verbose=0, random_state=0, device="cpu"),
+    "VisualSemanticDisentangler": dict(semantic_dim=4, residual_dim=4, hidden_dim=16, epochs=5, verbose=0, random_state=0, device="cpu"),
 }
 
 # estimator class name -> {check name: reason}

@@ -103,9 +103,6 @@ class GenerativeNet(MultiOptimizerNet):
         self.reconstruction = reconstruction
         self.weights = weights
 
-    def weight(self, name):
-        return (self.weights or {})[name]
-
     def compute_step(self, X, y):
         bundle = self.module_
         attributes = bundle.class_semantics[y]
@@ -182,7 +179,10 @@ class FeatureGenerator:
     generator : skzsl.nn.generative.ConditionalGenerator
         The trained module.
     class_attributes : ClassAttributes
-        The class table the generator is conditioned on.
+        The class table: its labels name the classes.
+    semantics : ndarray of shape (n_classes, n_attributes)
+        The conditioning vector of each class of the table, as the generator
+        was trained on (the table's matrix, after ``semantic_scaling``).
     scaler : MinMaxScaler or None
         The feature scaling applied in fit, inverted on output.
     device : str
@@ -200,9 +200,10 @@ class FeatureGenerator:
     (10, 20)
     """
 
-    def __init__(self, generator, class_attributes, scaler, device):
+    def __init__(self, generator, class_attributes, semantics, scaler, device):
         self.generator = generator
         self.class_attributes = class_attributes
+        self.semantics = semantics
         self.scaler = scaler
         self.device = device
 
@@ -211,7 +212,7 @@ class FeatureGenerator:
         param = next(self.generator.parameters())
         gen = torch.Generator(device=self.device)
         gen.manual_seed(seed_from_random_state(random_state))
-        semantics = torch.as_tensor(self.class_attributes.matrix[np.repeat(class_index, n)],
+        semantics = torch.as_tensor(self.semantics[np.repeat(class_index, n)],
                                     dtype=param.dtype, device=self.device)
         was_training = self.generator.training
         self.generator.eval()
@@ -270,6 +271,7 @@ class BaseGenerativeClassifier(BaseGZSLClassifier):
         "classifier_batch_size": [Interval(Integral, 1, None, closed="left")],
         "classifier_lr": [Interval(Real, 0, None, closed="neither")],
         "feature_scaling": [StrOptions({"minmax"}), None],
+        "semantic_scaling": [StrOptions({"standard"}), None],
         "random_state": ["random_state"],
         "device": [str],
         "verbose": ["verbose"],
@@ -301,7 +303,7 @@ class BaseGenerativeClassifier(BaseGZSLClassifier):
             net.fit(X_scaled, y_idx.astype(np.int64))
             self.module_ = net.module_.eval()
             self.generator_ = FeatureGenerator(self.module_.generator, self.class_attributes_,
-                                               self.scaler_, self.device_)
+                                               self._semantics(), self.scaler_, self.device_)
             X_all, y_all = self._with_synthetic(X_scaled, y_idx, seed)
             with torch.no_grad():
                 features = to_numpy(self._classifier_input(
@@ -318,6 +320,14 @@ class BaseGenerativeClassifier(BaseGZSLClassifier):
 
     def _scale(self, X):
         return X if self.scaler_ is None else self.scaler_.transform(X)
+
+    def _semantics(self):
+        """The class vectors the networks read: the table, optionally standardised."""
+        matrix = self.class_attributes_.matrix
+        if self.semantic_scaling == "standard":
+            std = matrix.std(axis=0)
+            matrix = (matrix - matrix.mean(axis=0)) / np.where(std > 0, std, 1.0)
+        return matrix
 
     def _noise_dim(self):
         return self.noise_dim or self.class_attributes_.n_attributes
@@ -342,7 +352,7 @@ class BaseGenerativeClassifier(BaseGZSLClassifier):
         modules["critic"] = ConditionalCritic(n_features, n_att, self.hidden_dim)
         if self.backbone == "vaegan":
             modules["encoder"] = ConditionalEncoder(n_features, n_att, self.hidden_dim, noise)
-        return ModuleBundle(torch.as_tensor(table.matrix, dtype=torch.float32),
+        return ModuleBundle(torch.as_tensor(self._semantics(), dtype=torch.float32),
                             torch.as_tensor(position, dtype=torch.long), **modules)
 
     def _net(self, net_class, bundle, *, groups, weights, group_lr=None):
@@ -445,6 +455,11 @@ _COMMON_PARAMETERS = """
         on the training features, as every original code does, and the
         generator ends in a sigmoid; ``None`` leaves features as given (scale
         them yourself) with a linear generator output.
+    semantic_scaling : {"standard"} or None, default=None
+        ``"standard"`` standardises each semantic dimension over the classes
+        of the table (zero mean, unit variance) before the networks read it;
+        ``None`` uses the table as given (the papers use L2-normalised
+        attributes, whose entries are small next to the N(0, I) noise).
     seen_bias : float, default=0.0
         Calibrated stacking: subtracted from the log-probabilities of seen
         classes at prediction time. Choose it on validation data

@@ -18,7 +18,7 @@ class CLSWGANNet(GenerativeNet):
         logits = bundle.pretrained_classifier(fake)
         target = bundle.seen_position[y]
         return {"loss_classification":
-                self.weight("classification") * classification_loss(logits, target)}
+                self.weights["classification"] * classification_loss(logits, target)}
 
 
 @fill_doc
@@ -90,8 +90,8 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
                  lr=1e-4, classification_weight=0.01, n_synthetic_per_class=300,
                  n_synthetic_seen_per_class=0,
                  classifier_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
-                 feature_scaling="minmax", seen_bias=0.0, candidates="all",
-                 random_state=None, device="auto", verbose=1):
+                 feature_scaling="minmax", semantic_scaling=None, seen_bias=0.0,
+                 candidates="all", random_state=None, device="auto", verbose=1):
         self.class_attributes = class_attributes
         self.backbone = backbone
         self.noise_dim = noise_dim
@@ -108,6 +108,7 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
         self.classifier_batch_size = classifier_batch_size
         self.classifier_lr = classifier_lr
         self.feature_scaling = feature_scaling
+        self.semantic_scaling = semantic_scaling
         self.seen_bias = seen_bias
         self.candidates = candidates
         self.random_state = random_state

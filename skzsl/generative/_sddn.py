@@ -242,8 +242,8 @@ class SDDNClassifier(BaseGenerativeClassifier):
                  relation_weight=1.0, independence_weight=0.1, n_synthetic_per_class=300,
                  n_synthetic_seen_per_class=0,
                  classifier_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
-                 feature_scaling="minmax", seen_bias=0.0, candidates="all",
-                 random_state=None, device="auto", verbose=1):
+                 feature_scaling="minmax", semantic_scaling=None, seen_bias=0.0,
+                 candidates="all", random_state=None, device="auto", verbose=1):
         self.class_attributes = class_attributes
         self.backbone = backbone
         self.noise_dim = noise_dim
@@ -270,6 +270,7 @@ class SDDNClassifier(BaseGenerativeClassifier):
         self.classifier_batch_size = classifier_batch_size
         self.classifier_lr = classifier_lr
         self.feature_scaling = feature_scaling
+        self.semantic_scaling = semantic_scaling
         self.seen_bias = seen_bias
         self.candidates = candidates
         self.random_state = random_state

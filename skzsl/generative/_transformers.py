@@ -256,7 +256,7 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
 
 
 class VisualSemanticDisentangler(_NeuralTransformer):
-    """Split features into a semantic-consistent and a residual part (SDDN's disentanglement network).
+    """Split features into semantic-consistent and residual parts (SDDN's disentanglement).
 
     An autoencoder encodes each feature into two latents. A relation network
     matches the first with the semantics of its class (semantic relation

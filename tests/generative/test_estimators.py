@@ -151,3 +151,12 @@ def test_pickle_round_trip(fitted, data):
     clone = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_array_equal(clone.predict_proba(data.X_test_seen),
                                   fitted.predict_proba(data.X_test_seen))
+
+
+def test_standardised_semantics(data):
+    clf = make(CLSWGANClassifier, data, semantic_scaling="standard", epochs=1)
+    clf.fit(data.X_train, data.y_train)
+    semantics = clf.module_.class_semantics.numpy()
+    np.testing.assert_allclose(semantics.mean(axis=0), 0.0, atol=1e-6)
+    np.testing.assert_allclose(semantics.std(axis=0), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(clf.generator_.semantics, semantics)

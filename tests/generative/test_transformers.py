@@ -61,7 +61,8 @@ def test_disentangler_outputs_semantic_part_or_both(data):
     dims = FAST["VisualSemanticDisentangler"]
     full = both.transform(data.X_test_seen)
     assert full.shape[1] == dims["semantic_dim"] + dims["residual_dim"]
-    np.testing.assert_allclose(semantic.transform(data.X_test_seen), full[:, :dims["semantic_dim"]])
+    np.testing.assert_allclose(semantic.transform(data.X_test_seen),
+                               full[:, :dims["semantic_dim"]])
 
 
 def test_disentangler_records_its_losses(data):
