@@ -108,11 +108,12 @@ def task_main(args):
     if args.method == "ESZSLClassifier":
         row = run_protocol("eszsl", data, random_state=0)
     else:
-        row = run_protocol(_estimator(args.method, args.dataset), data,
+        estimator = _estimator(args.method, args.dataset, **json.loads(args.params))
+        row = run_protocol(estimator, data,
                            param_grid=json.loads(args.grid) if args.grid else {},
                            random_state=0)
     row.pop("estimator")
-    row.update(task="main", dataset=args.dataset, method=args.method,
+    row.update(task="main", dataset=args.dataset, method=args.method, variant=args.params,
                peak_rss_MiB=_peak_rss_mib())
     _record(args.results, row)
 
@@ -125,7 +126,7 @@ def task_ablation(args):
     start = time.perf_counter()
     scores = []
     for seed in range(args.seeds):
-        est = _estimator(args.method, args.dataset, **off).set_params(
+        est = _estimator(args.method, args.dataset, **json.loads(args.params), **off).set_params(
             class_attributes=data.class_attributes, random_state=seed)
         search = select_hyperparameters(est, {}, data.X_trainval, data.y_trainval,
                                         cv=validation_split(data, seed), refit=False)
@@ -133,7 +134,8 @@ def task_ablation(args):
     mean = {key: float(np.mean([s[f"mean_{key}"] for s in scores]))
             for key in ("harmonic", "seen", "unseen", "zsl")}
     _record(args.results, dict(task="ablation", dataset=args.dataset, method=args.method,
-                               off=args.off, seeds=args.seeds, val_H=mean["harmonic"],
+                               variant=args.params, off=args.off, seeds=args.seeds,
+                               val_H=mean["harmonic"],
                                val_H_std=float(np.std([s["mean_harmonic"] for s in scores])),
                                val_S=mean["seen"], val_U=mean["unseen"], val_ZSL=mean["zsl"],
                                seconds=time.perf_counter() - start))
@@ -166,7 +168,8 @@ def task_report(args):
     rows = [json.loads(line) for line in open(args.results)]
     latest = {}
     for row in rows:
-        key = (row["task"], row["dataset"], row["method"], row.get("off"))
+        key = (row["task"], row["dataset"], row["method"], row.get("off"),
+               row.get("variant", "{}"))
         latest[key] = row
     rows = list(latest.values())
     out = ["### Generative family (`skzsl.generative`)", ""]
@@ -180,12 +183,14 @@ def task_report(args):
         if not main:
             continue
         out += [f"#### {DATASET_NAMES[dataset]}", "",
-                "| method | ZSL T1 | S | U | H | val H | seen_bias | fit s | peak MiB |",
-                "|---|---|---|---|---|---|---|---|---|"]
-        for r in sorted(main, key=lambda r: r["method"]):
+                "| method | settings | ZSL T1 | S | U | H | val H | seen_bias | fit s "
+                "| peak MiB |",
+                "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in sorted(main, key=lambda r: (r["method"], r.get("variant", "{}"))):
             out.append("| " + " | ".join(_fmt(v) for v in (
-                r["method"], r["ZSL_T1"], r["S"], r["U"], r["H"], r["val_H"], r["seen_bias"],
-                round(r["fit_s"], 1), round(r["peak_rss_MiB"])) ) + " |")
+                r["method"], r.get("variant", "{}"), r["ZSL_T1"], r["S"], r["U"], r["H"],
+                r["val_H"], r["seen_bias"], int(round(r["fit_s"])),
+                int(round(r["peak_rss_MiB"])))) + " |")
         out += ["", f"Commands: `{'`, `'.join(sorted({r['command'] for r in main}))}`", ""]
     ablation = [r for r in rows if r["task"] == "ablation"]
     if ablation:
@@ -218,6 +223,8 @@ def main(argv=None):
     parser.add_argument("--dataset", choices=sorted(LOADERS), default="sun")
     parser.add_argument("--method", default="SDDNClassifier")
     parser.add_argument("--grid", default=None, help="JSON param grid for the main task")
+    parser.add_argument("--params", default="{}",
+                        help="JSON parameters added to the benchmark settings")
     parser.add_argument("--off", default="none", help="ablation: term to switch off, or all")
     parser.add_argument("--seeds", type=int, default=1, help="ablation: seeds to average")
     parser.add_argument("--epochs", type=int, default=2, help="epoch task: epochs to time")
