@@ -163,7 +163,12 @@ def feature_map_distillation_loss(student_features, teacher_features):
 
 
 def reconstruction_loss(reconstruction, target):
-    """Autoencoder reconstruction error, the mean squared error :math:`\\frac{1}{nd}\\lVert \\hat x - x \\rVert_F^2`."""
+    """Autoencoder reconstruction error, the mean squared error.
+
+    .. math::
+
+        L_{rec} = \\frac{1}{n d} \\lVert \\hat x - x \\rVert_F^2
+    """
     return F.mse_loss(reconstruction, target)
 
 
