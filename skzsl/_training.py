@@ -142,6 +142,9 @@ class MultiOptimizerNet(NeuralNet):
     """
 
     loss_names = ()
+    # optimizer__* parameters configure every group's optimizer; skorch only
+    # accepts prefixes it knows at construction
+    prefixes_ = [*NeuralNet.prefixes_, "optimizer"]
 
     def __init__(self, module, criterion=torch.nn.CrossEntropyLoss, *args,
                  optimizer_groups=None, group_lr=None, mixed_precision=False, **kwargs):

@@ -28,9 +28,6 @@ class _MutualAttentionNet(MultiOptimizerNet):
     """
 
     loss_names = ("loss_ce", "loss_calibration", "loss_distillation", "loss_effect")
-    # MultiOptimizerNet reads optimizer__* but skorch only accepts registered
-    # prefixes; without this, optimizer__momentum fails skorch's validation.
-    prefixes_ = [*MultiOptimizerNet.prefixes_, "optimizer"]
 
     def __init__(self, module, *args, unseen_mask=None, calibration_margin=1.0,
                  calibration_weight=0.0, distillation_weight=0.0, causal_weight=0.0, **kwargs):
