@@ -13,20 +13,35 @@ import time
 import numpy as np
 from sklearn.base import clone
 
+from .attention import MSDNClassifier, MSDNPlusPlusClassifier
 from .embedding import ESZSLClassifier, SAEClassifier
+from .generative import CLSWGANClassifier, SDDNClassifier, SemanticKDClassifier
 from .metrics import evaluate_gzsl
 from .model_selection import GZSLKFold, PredefinedClassSplit, select_hyperparameters
 
-__all__ = ["METHODS", "validation_split", "run_protocol", "format_table"]
+__all__ = ["METHODS", "REGION_METHODS", "validation_split", "run_protocol", "format_table"]
 
 _GRID = [10.0 ** k for k in range(-3, 4)]
+# the generative backbone at a CPU budget: f-VAEGAN with one critic step
+_GENERATIVE = dict(backbone="vaegan", hidden_dim=512, n_critic=1, batch_size=128, lr=1e-3,
+                   classifier_lr=3e-3, classifier_epochs=20, n_synthetic_per_class=100,
+                   epochs=30)
 
 # name -> (estimator class, fixed parameters, hyperparameter grid searched on validation)
 METHODS = {
     "eszsl": (ESZSLClassifier, {}, {"feature_reg": _GRID, "semantic_reg": _GRID}),
     "sae": (SAEClassifier, {}, {"reg": [0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0],
                                 "direction": ["s2f", "f2s"]}),
+    "clswgan": (CLSWGANClassifier, _GENERATIVE, {}),
+    "sddn": (SDDNClassifier, {**_GENERATIVE, "module_hidden_dim": 512, "embedding_dim": 256,
+                              "semantic_dim": 64, "residual_dim": 64}, {}),
+    "semantic_kd": (SemanticKDClassifier, {**_GENERATIVE, "regressor_hidden_dim": 512}, {}),
+    "msdn": (MSDNClassifier, {"max_epochs": 30}, {"lr": [3e-3, 1e-2]}),
+    "msdn++": (MSDNPlusPlusClassifier, {"max_epochs": 30}, {"lr": [3e-3, 1e-2]}),
 }
+
+# methods that take region features (n_samples, n_regions, n_features)
+REGION_METHODS = {"msdn", "msdn++"}
 
 
 def validation_split(data, random_state=0):
@@ -75,6 +90,8 @@ def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, 
     if isinstance(method, str):
         cls, fixed, grid = METHODS[method]
         estimator = cls(**{**fixed, **(params or {})})
+        if "verbose" in estimator.get_params():
+            estimator.set_params(verbose=0)
         name = method
     else:
         estimator, grid, name = method, {}, type(method).__name__

@@ -15,21 +15,22 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from . import __version__
-from ._benchmark import METHODS, format_table, run_protocol
+from ._benchmark import METHODS, REGION_METHODS, format_table, run_protocol
 
 __all__ = ["main"]
 
 XLSA17 = ("AWA1", "AWA2", "CUB", "SUN", "FLO", "APY")
 
 
-def _load(args):
+def _load(args, regions=False):
     from .datasets import load_digits_zsl, load_xlsa17, make_zsl_classification
 
     name = args.dataset
     if name == "digits":
-        return load_digits_zsl()
+        return load_digits_zsl(return_regions=regions)
     if name == "synthetic":
-        data = make_zsl_classification(n_samples=1200, random_state=args.random_state)
+        data = make_zsl_classification(n_samples=1200, n_regions=4 if regions else None,
+                                       random_state=args.random_state)
         data.X_trainval, data.y_trainval = data.X_train, data.y_train
         return data
     if name.upper() in XLSA17:
@@ -63,13 +64,18 @@ def _benchmark(args):
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise SystemExit(f"skzsl: unknown method(s) {unknown}; choose from {sorted(METHODS)}.")
-    data = _load(args)
     grid = _parse_grid(args.grid) if args.grid else None
+    # region methods need (n, regions, features): digits and synthetic data come
+    # in both forms; xlsa17 data are what --features holds
+    regions = args.dataset in ("digits", "synthetic")
+    data = {kind: _load(args, regions=kind) for kind in
+            {regions and m in REGION_METHODS for m in methods}}
     rows = []
     bar = tqdm(methods, desc="methods", disable=args.quiet, leave=False)
     for method in bar:
         bar.set_postfix(method=method)
-        row = run_protocol(method, data, param_grid=grid, random_state=args.random_state,
+        row = run_protocol(method, data[regions and method in REGION_METHODS],
+                           param_grid=grid, random_state=args.random_state,
                            n_jobs=args.n_jobs)
         row.pop("estimator")
         rows.append(row)

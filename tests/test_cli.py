@@ -37,3 +37,10 @@ def test_python_dash_m():
     done = subprocess.run([sys.executable, "-m", "skzsl", "--version"], capture_output=True,
                           text=True, check=True)
     assert done.stdout.startswith("skzsl ")
+
+
+def test_region_method_gets_region_features(capsys):
+    # MSDN needs (n, regions, features): the command loads the digits as 3x3 patches
+    assert main(["benchmark", "--methods", "msdn", "--quiet",
+                 "--grid", "max_epochs=1;lr=0.01"]) == 0
+    assert "| msdn |" in capsys.readouterr().out
