@@ -40,8 +40,7 @@ from ..nn.generative_losses import (classification_loss, gradient_penalty, vae_l
 __all__ = ["FeatureGenerator", "BaseGenerativeClassifier", "GenerativeNet", "ClassifierNet"]
 
 _PREDICT_CHUNK = 4096
-# Adam with beta1 = 0.5, as every feature-generation code; given as a partial
-# because MultiOptimizerNet registers optimizer_<group> prefixes, not optimizer__*
+# Adam with beta1 = 0.5, as every feature-generation code
 _ADAM_GAN = partial(torch.optim.Adam, betas=(0.5, 0.999))
 
 
