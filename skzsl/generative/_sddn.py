@@ -3,7 +3,7 @@
 from numbers import Integral, Real
 
 import torch
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..nn.generative import (DisentangledAutoencoder, RelationNet, SelfDistillationEmbedding,
                              TCDiscriminator, permute_rows)
@@ -180,6 +180,12 @@ class SDDNClassifier(BaseGenerativeClassifier):
         Weight of semantic relation matching (also applied to generated features).
     independence_weight : float, default=0.1
         Weight of the total-correlation (independence) loss between the latents.
+    fusion : {"visual+refined+semantic", "refined+semantic"}, default="visual+refined+semantic"
+        What the GZSL classifier reads: the concatenation of the (scaled)
+        visual feature, the refined feature and the semantic-consistent
+        latent, or the last two only. The paper fuses "the consistent
+        visual-semantic features" without saying whether the original
+        visual feature is kept; FREE, the refinement SDDN builds on, keeps it.
 %(common_parameters)s
 
     Attributes
@@ -232,6 +238,7 @@ class SDDNClassifier(BaseGenerativeClassifier):
         "reconstruction_weight": [Interval(Real, 0, None, closed="left")],
         "relation_weight": [Interval(Real, 0, None, closed="left")],
         "independence_weight": [Interval(Real, 0, None, closed="left")],
+        "fusion": [StrOptions({"visual+refined+semantic", "refined+semantic"})],
     }
 
     def __init__(self, class_attributes=None, *, backbone="wgan", noise_dim=None,
@@ -239,7 +246,8 @@ class SDDNClassifier(BaseGenerativeClassifier):
                  lr=1e-4, embedding_dim=512, semantic_dim=256, residual_dim=256,
                  module_hidden_dim=1024, classification_weight=0.1, soft_label_weight=1.0,
                  feature_map_weight=1.0, temperature=4.0, reconstruction_weight=1.0,
-                 relation_weight=1.0, independence_weight=0.1, n_synthetic_per_class=300,
+                 relation_weight=1.0, independence_weight=0.1,
+                 fusion="visual+refined+semantic", n_synthetic_per_class=300,
                  n_synthetic_seen_per_class=0,
                  classifier_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
                  feature_scaling="minmax", semantic_scaling=None, seen_bias=0.0,
@@ -264,6 +272,7 @@ class SDDNClassifier(BaseGenerativeClassifier):
         self.reconstruction_weight = reconstruction_weight
         self.relation_weight = relation_weight
         self.independence_weight = independence_weight
+        self.fusion = fusion
         self.n_synthetic_per_class = n_synthetic_per_class
         self.n_synthetic_seen_per_class = n_synthetic_seen_per_class
         self.classifier_epochs = classifier_epochs
@@ -301,4 +310,7 @@ class SDDNClassifier(BaseGenerativeClassifier):
     def _classifier_input(self, X):
         refined = self.module_.embedding.embed(X)
         h_sem, _ = self.module_.autoencoder.encode(refined)
-        return torch.cat([refined, h_sem], dim=1)
+        parts = [refined, h_sem]
+        if self.fusion == "visual+refined+semantic":
+            parts.insert(0, X)
+        return torch.cat(parts, dim=1)

@@ -119,10 +119,24 @@ def test_weights_change_the_model(data):
                            other.predict_proba(data.X_test_seen))
 
 
-def test_sddn_classifier_reads_fused_features(data):
-    clf = make(SDDNClassifier, data).fit(data.X_train, data.y_train)
+@pytest.mark.parametrize("fusion", ["visual+refined+semantic", "refined+semantic"])
+def test_sddn_classifier_reads_fused_features(data, fusion):
+    clf = make(SDDNClassifier, data, fusion=fusion).fit(data.X_train, data.y_train)
     params = FAST["SDDNClassifier"]
-    assert clf.classifier_.linear.in_features == params["embedding_dim"] + params["semantic_dim"]
+    expected = params["embedding_dim"] + params["semantic_dim"]
+    if fusion.startswith("visual"):
+        expected += data.X_train.shape[1]
+    assert clf.classifier_.linear.in_features == expected
+    X = torch.as_tensor(clf._scale(data.X_test_seen[:4]))
+    with torch.no_grad():
+        fused = clf._classifier_input(X)
+        refined = clf.module_.embedding.embed(X)
+    # the visual part, when fused, is the scaled input itself, then the refined feature
+    offset = data.X_train.shape[1] if fusion.startswith("visual") else 0
+    if offset:
+        np.testing.assert_allclose(fused[:, :offset].numpy(), X.numpy())
+    np.testing.assert_allclose(fused[:, offset:offset + params["embedding_dim"]].numpy(),
+                               refined.numpy())
 
 
 def test_semantic_kd_without_unseen_classes(data):
