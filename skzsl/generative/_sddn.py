@@ -148,9 +148,9 @@ class SDDNClassifier(BaseGenerativeClassifier):
       matching, ``relation_weight``), and a total-correlation discriminator
       makes the two latents independent (``independence_weight``).
 
-    The refined feature and the semantic-consistent latent are then fused
-    (concatenated) to train the GZSL softmax classifier on real seen and
-    synthetic unseen samples. Every weight can be set to 0 for ablation.
+    The visual feature, the refined feature and the semantic-consistent latent
+    are then fused (concatenated; see ``fusion``) to train the GZSL softmax
+    classifier on real seen and synthetic unseen samples. Every weight can be set to 0 for ablation.
 
     Parameters
     ----------
