@@ -108,6 +108,12 @@ class MSDNClassifier(BaseGZSLClassifier):
         Re-normalise the attribute vectors at every step (official AWA2 setting).
     normalize_features : bool, default=True
         L2-normalise the feature vector of every region.
+    position_embedding : bool, default=False
+        Add a learned position vector per region to the (normalised) region
+        features before both sub-nets (ViT-style, zero at start). Turn it on
+        for region features that carry no position of their own (small pixel
+        patches); CNN feature maps (ResNet-101) already encode position, and
+        the official MSDN has none.
     max_epochs : int, default=30
         Training epochs.
     batch_size : int, default=50
@@ -204,6 +210,7 @@ class MSDNClassifier(BaseGZSLClassifier):
         "trainable_embeddings": ["boolean"],
         "normalize_embeddings": ["boolean"],
         "normalize_features": ["boolean"],
+        "position_embedding": ["boolean"],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
@@ -218,8 +225,9 @@ class MSDNClassifier(BaseGZSLClassifier):
     def __init__(self, class_attributes=None, *, attribute_embeddings=None,
                  calibration_weight=0.1, distillation_weight=1e-3, fusion_weight=0.9,
                  calibration_margin=1.0, trainable_embeddings=True, normalize_embeddings=False,
-                 normalize_features=True, max_epochs=30, batch_size=50, lr=1e-4,
-                 weight_decay=1e-4, momentum=0.9, mixed_precision=True, seen_bias=0.0,
+                 normalize_features=True, position_embedding=False, max_epochs=30,
+                 batch_size=50, lr=1e-4, weight_decay=1e-4, momentum=0.9,
+                 mixed_precision=True, seen_bias=0.0,
                  candidates="all", device="auto", random_state=None, verbose=1):
         self.class_attributes = class_attributes
         self.attribute_embeddings = attribute_embeddings
@@ -230,6 +238,7 @@ class MSDNClassifier(BaseGZSLClassifier):
         self.trainable_embeddings = trainable_embeddings
         self.normalize_embeddings = normalize_embeddings
         self.normalize_features = normalize_features
+        self.position_embedding = position_embedding
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -324,7 +333,8 @@ class MSDNClassifier(BaseGZSLClassifier):
                 self.region_dim_, self.attribute_embeddings_, self.class_attributes_.matrix,
                 trainable_embeddings=self.trainable_embeddings,
                 normalize_embeddings=self.normalize_embeddings,
-                normalize_features=self.normalize_features, **self._module_options())
+                normalize_features=self.normalize_features, n_regions=self.n_regions_,
+                position_embedding=self.position_embedding, **self._module_options())
             self.net_ = build_net(
                 _MutualAttentionNet, module, max_epochs=self.max_epochs,
                 batch_size=self.batch_size, lr=self.lr, device=self.device_,
@@ -417,6 +427,8 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
         Re-normalise the attribute vectors at every step.
     normalize_features : bool, default=True
         L2-normalise the feature vector of every region.
+    position_embedding : bool, default=False
+        Add a learned position vector per region before both sub-nets.
     causal_weight : float, default=1.0
         :math:`\\lambda_{eff}`, weight of the causal effect loss; 0 gives MSDN.
     counterfactual : {"random", "uniform", "shuffle"}, default="random"
@@ -503,8 +515,8 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
     def __init__(self, class_attributes=None, *, attribute_embeddings=None,
                  calibration_weight=0.1, distillation_weight=1e-3, fusion_weight=0.9,
                  calibration_margin=1.0, trainable_embeddings=True, normalize_embeddings=False,
-                 normalize_features=True, causal_weight=1.0, counterfactual="random",
-                 max_epochs=30, batch_size=50, lr=1e-4, weight_decay=1e-4, momentum=0.9,
+                 normalize_features=True, position_embedding=False, causal_weight=1.0,
+                 counterfactual="random", max_epochs=30, batch_size=50, lr=1e-4, weight_decay=1e-4, momentum=0.9,
                  mixed_precision=True, seen_bias=0.0, candidates="all", device="auto",
                  random_state=None, verbose=1):
         super().__init__(
@@ -512,7 +524,8 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
             calibration_weight=calibration_weight, distillation_weight=distillation_weight,
             fusion_weight=fusion_weight, calibration_margin=calibration_margin,
             trainable_embeddings=trainable_embeddings, normalize_embeddings=normalize_embeddings,
-            normalize_features=normalize_features, max_epochs=max_epochs, batch_size=batch_size,
+            normalize_features=normalize_features, position_embedding=position_embedding,
+            max_epochs=max_epochs, batch_size=batch_size,
             lr=lr, weight_decay=weight_decay, momentum=momentum, mixed_precision=mixed_precision,
             seen_bias=seen_bias, candidates=candidates, device=device,
             random_state=random_state, verbose=verbose)

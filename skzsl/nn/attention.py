@@ -28,6 +28,7 @@ __all__ = [
     "VisualToAttributeAttention",
     "AttributeEmbeddings",
     "MutualAttentionNetwork",
+    "RegionPositionEmbedding",
     "counterfactual_attention",
 ]
 
@@ -92,6 +93,35 @@ class AttributeEmbeddings(nn.Module):
 
     def forward(self):
         return F.normalize(self.vectors, dim=1) if self.normalize else self.vectors
+
+
+class RegionPositionEmbedding(nn.Module):
+    """A learned vector per region, added to the region features: ``f_r + p_r``.
+
+    The position embedding of ViT-style models, for region features that do not
+    encode where they come from (e.g. small pixel patches). Added once, before
+    both sub-nets, it gives every (region, attribute) score and attention logit
+    a learned position term ``v_i W p_r``, so an attribute's attention can
+    prefer some regions whatever they contain.
+
+    Parameters
+    ----------
+    n_regions : int
+        ``R``.
+    feature_dim : int
+        ``f``.
+
+    Notes
+    -----
+    ``p`` starts at zero: the untrained network is the one without positions.
+    """
+
+    def __init__(self, n_regions, feature_dim):
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(n_regions, feature_dim))
+
+    def forward(self, regions):
+        return regions + self.weight
 
 
 class AttributeToVisualAttention(nn.Module):
@@ -209,6 +239,15 @@ class MutualAttentionNetwork(nn.Module):
         factual minus counterfactual class scores (MSDN++).
     counterfactual : {"random", "uniform", "shuffle"}, default="random"
         The counterfactual attention (see :func:`counterfactual_attention`).
+    n_regions : int, default=None
+        Number of regions ``R``; required with ``position_embedding``.
+    position_embedding : bool, default=False
+        Add a learned vector ``p_r`` (R, f) to every region's (normalised)
+        features before both sub-nets, as the position embeddings of
+        ViT-style models: ``f_r <- f_r + p_r``. It lets the attention and the
+        scores depend on where a region is, for region features that carry no
+        position of their own. Starts at zero, so the untrained network is the
+        one without it.
 
     Notes
     -----
@@ -219,12 +258,19 @@ class MutualAttentionNetwork(nn.Module):
 
     def __init__(self, feature_dim, attribute_embeddings, class_table, *,
                  trainable_embeddings=True, normalize_embeddings=False,
-                 normalize_features=True, causal=False, counterfactual="random"):
+                 normalize_features=True, causal=False, counterfactual="random",
+                 n_regions=None, position_embedding=False):
         super().__init__()
         self.embeddings = AttributeEmbeddings(attribute_embeddings, class_table,
                                               trainable=trainable_embeddings,
                                               normalize=normalize_embeddings)
         embedding_dim = self.embeddings.vectors.shape[1]
+        if position_embedding:
+            if n_regions is None:
+                raise ValueError("position_embedding needs n_regions.")
+            self.position = RegionPositionEmbedding(n_regions, feature_dim)
+        else:
+            self.position = None
         self.attribute_to_visual = AttributeToVisualAttention(feature_dim, embedding_dim)
         self.visual_to_attribute = VisualToAttributeAttention(feature_dim, embedding_dim)
         self.normalize_features = normalize_features
@@ -232,9 +278,13 @@ class MutualAttentionNetwork(nn.Module):
         self.counterfactual = counterfactual
 
     def prepare(self, regions):
-        """Cast to the parameters' dtype and L2-normalise each region when asked."""
+        """Cast to the parameters' dtype, L2-normalise each region when asked, add positions."""
         regions = regions.to(self.attribute_to_visual.W1.dtype)
-        return F.normalize(regions, dim=-1) if self.normalize_features else regions
+        if self.normalize_features:
+            regions = F.normalize(regions, dim=-1)
+        if self.position is not None:
+            regions = self.position(regions)
+        return regions
 
     def forward(self, regions):
         regions = self.prepare(regions)

@@ -126,3 +126,22 @@ def test_presets():
     assert est.causal_weight == 1.0
     with pytest.raises(ValueError, match="Unknown MSDN preset 'FLO'"):
         msdn_preset("FLO")
+
+
+@pytest.mark.parametrize("Est", ESTIMATORS)
+def test_position_embedding_tells_where_a_pattern_is(Est):
+    """Classes that differ only by where the same pattern lies: only positions can tell."""
+    rng = np.random.RandomState(0)
+    n, R, f = 300, 3, 4
+    pattern, background = rng.rand(2, f)
+    X = np.tile(background, (n, R, 1)) + 0.05 * rng.randn(n, R, f)
+    y = np.arange(n) % R
+    X[np.arange(n), y] = pattern + 0.05 * rng.randn(n, f)
+    X = X.astype(np.float32)
+    params = {**FAST, "max_epochs": 20}
+    without = Est(**params).fit(X, y)
+    assert without.n_regions_ == R and without.net_.module_.position is None
+    assert np.mean(without.predict(X) == y) < 0.5       # the regions are a set: chance
+    with_pos = Est(position_embedding=True, **params).fit(X, y)
+    assert with_pos.net_.module_.position.weight.shape == (R, f)
+    assert np.mean(with_pos.predict(X) == y) > 0.9
