@@ -13,8 +13,8 @@ from .._training import (MultiOptimizerNet, build_net, resolve_device,
 from ..base import BaseGZSLClassifier
 from ..nn.attention import COUNTERFACTUALS, MutualAttentionNetwork
 from ..nn.attention_losses import (attribute_cross_entropy, calibration_margin,
-                                   causal_effect_loss, self_calibration_loss,
-                                   semantic_distillation_loss)
+                                   attribute_regression_loss, causal_effect_loss,
+                                   self_calibration_loss, semantic_distillation_loss)
 from ._presets import msdn_preset
 
 __all__ = ["MSDNClassifier", "MSDNPlusPlusClassifier"]
@@ -27,16 +27,19 @@ class _MutualAttentionNet(MultiOptimizerNet):
     total (skorch's ``train_loss``).
     """
 
-    loss_names = ("loss_ce", "loss_calibration", "loss_distillation", "loss_effect")
+    loss_names = ("loss_ce", "loss_calibration", "loss_distillation", "loss_effect",
+                  "loss_regression")
 
     def __init__(self, module, *args, unseen_mask=None, calibration_margin=1.0,
-                 calibration_weight=0.0, distillation_weight=0.0, causal_weight=0.0, **kwargs):
+                 calibration_weight=0.0, distillation_weight=0.0, causal_weight=0.0,
+                 regression_weight=0.0, **kwargs):
         super().__init__(module, *args, **kwargs)
         self.unseen_mask = unseen_mask
         self.calibration_margin = calibration_margin
         self.calibration_weight = calibration_weight
         self.distillation_weight = distillation_weight
         self.causal_weight = causal_weight
+        self.regression_weight = regression_weight
 
     def compute_step(self, X, y):
         with self.autocast():
@@ -55,6 +58,12 @@ class _MutualAttentionNet(MultiOptimizerNet):
         if self.causal_weight and "av_effect" in out:
             losses["loss_effect"] = self.causal_weight * sum(
                 causal_effect_loss(out[name], y) for name in ("av_effect", "va_effect"))
+        if self.regression_weight:
+            # the same row-normalised table that turns attribute scores into class scores
+            table = self.module_.embeddings.class_table
+            losses["loss_regression"] = self.regression_weight * sum(
+                attribute_regression_loss(out[name], table, y)
+                for name in ("av_attributes", "va_attributes"))
         self.update("all", sum(losses.values()))
         return losses
 
@@ -73,12 +82,14 @@ class MSDNClassifier(BaseGZSLClassifier):
 
     .. math::
 
-        \\sum_{n \\in \\{AV, VA\\}} \\big( L_{CE}^n + \\lambda_{cal} L_{cal}^n \\big)
-        + \\lambda_{d} L_{distill}(s^{AV}, s^{VA})
+        \\sum_{n \\in \\{AV, VA\\}} \\big( L_{CE}^n + \\lambda_{cal} L_{cal}^n
+        + \\lambda_{AR} L_{AR}^n \\big) + \\lambda_{d} L_{distill}(s^{AV}, s^{VA})
 
     (cross-entropy over all classes, self-calibration towards unseen classes,
-    and the semantic distillation loss through which the sub-nets teach each
-    other), and predict with the fused scores
+    the semantic distillation loss through which the sub-nets teach each
+    other and, off by default, an attribute regression of each sub-net's
+    attribute scores on the class's attributes), and predict with the fused
+    scores
     ``fusion_weight * s_AV + (1 - fusion_weight) * s_VA``.
 
     Parameters
@@ -96,6 +107,14 @@ class MSDNClassifier(BaseGZSLClassifier):
     distillation_weight : float, default=1e-3
         :math:`\\lambda_{d}`, weight of the semantic distillation loss; 0 turns
         the mutual distillation off.
+    regression_weight : float, default=0.0
+        :math:`\\lambda_{AR}`, weight of the attribute regression loss
+        (:func:`~skzsl.nn.attention_losses.attribute_regression_loss`, the
+        mean squared error between each sub-net's per-image attribute scores
+        and the normalised attribute vector of the image's class, from
+        TransZero). Not part of MSDN: an extension, off by default and in the
+        presets; it can help when few seen classes leave the attribute
+        scores under-determined.
     fusion_weight : float, default=0.9
         Weight of the attribute->visual sub-net in the fused prediction scores.
     calibration_margin : float, default=1.0
@@ -159,7 +178,8 @@ class MSDNClassifier(BaseGZSLClassifier):
         The resolved torch device.
     net_ : skorch.NeuralNet
         The trained net; ``net_.history`` records every loss per batch and epoch
-        (``loss_ce``, ``loss_calibration``, ``loss_distillation``, weighted).
+        (``loss_ce``, ``loss_calibration``, ``loss_distillation``,
+        ``loss_regression``, weighted).
     n_features_in_ : int
         ``X.shape[1]`` in fit (regions for 3-D input, channels for 4-D).
 
@@ -205,6 +225,7 @@ class MSDNClassifier(BaseGZSLClassifier):
         "attribute_embeddings": ["array-like", None],
         "calibration_weight": [Interval(Real, 0, None, closed="left")],
         "distillation_weight": [Interval(Real, 0, None, closed="left")],
+        "regression_weight": [Interval(Real, 0, None, closed="left")],
         "fusion_weight": [Interval(Real, 0, 1, closed="both")],
         "calibration_margin": [Real],
         "trainable_embeddings": ["boolean"],
@@ -223,9 +244,10 @@ class MSDNClassifier(BaseGZSLClassifier):
     }
 
     def __init__(self, class_attributes=None, *, attribute_embeddings=None,
-                 calibration_weight=0.1, distillation_weight=1e-3, fusion_weight=0.9,
-                 calibration_margin=1.0, trainable_embeddings=True, normalize_embeddings=False,
-                 normalize_features=True, position_embedding=False, max_epochs=30,
+                 calibration_weight=0.1, distillation_weight=1e-3, regression_weight=0.0,
+                 fusion_weight=0.9, calibration_margin=1.0, trainable_embeddings=True,
+                 normalize_embeddings=False, normalize_features=True,
+                 position_embedding=False, max_epochs=30,
                  batch_size=50, lr=1e-4, weight_decay=1e-4, momentum=0.9,
                  mixed_precision=True, seen_bias=0.0,
                  candidates="all", device="auto", random_state=None, verbose=1):
@@ -233,6 +255,7 @@ class MSDNClassifier(BaseGZSLClassifier):
         self.attribute_embeddings = attribute_embeddings
         self.calibration_weight = calibration_weight
         self.distillation_weight = distillation_weight
+        self.regression_weight = regression_weight
         self.fusion_weight = fusion_weight
         self.calibration_margin = calibration_margin
         self.trainable_embeddings = trainable_embeddings
@@ -301,7 +324,8 @@ class MSDNClassifier(BaseGZSLClassifier):
 
     def _loss_weights(self):
         return dict(calibration_weight=self.calibration_weight,
-                    distillation_weight=self.distillation_weight)
+                    distillation_weight=self.distillation_weight,
+                    regression_weight=self.regression_weight)
 
     def _module_options(self):
         return {"causal": False}
@@ -417,6 +441,9 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
         Weight of the self-calibration loss.
     distillation_weight : float, default=1e-3
         Weight of the semantic distillation loss.
+    regression_weight : float, default=0.0
+        Weight of the attribute regression loss (an extension, see
+        :class:`MSDNClassifier`).
     fusion_weight : float, default=0.9
         Weight of the attribute->visual sub-net in the fused scores.
     calibration_margin : float, default=1.0
@@ -513,16 +540,17 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
     }
 
     def __init__(self, class_attributes=None, *, attribute_embeddings=None,
-                 calibration_weight=0.1, distillation_weight=1e-3, fusion_weight=0.9,
-                 calibration_margin=1.0, trainable_embeddings=True, normalize_embeddings=False,
-                 normalize_features=True, position_embedding=False, causal_weight=1.0,
+                 calibration_weight=0.1, distillation_weight=1e-3, regression_weight=0.0,
+                 fusion_weight=0.9, calibration_margin=1.0, trainable_embeddings=True,
+                 normalize_embeddings=False, normalize_features=True,
+                 position_embedding=False, causal_weight=1.0,
                  counterfactual="random", max_epochs=30, batch_size=50, lr=1e-4, weight_decay=1e-4, momentum=0.9,
                  mixed_precision=True, seen_bias=0.0, candidates="all", device="auto",
                  random_state=None, verbose=1):
         super().__init__(
             class_attributes, attribute_embeddings=attribute_embeddings,
             calibration_weight=calibration_weight, distillation_weight=distillation_weight,
-            fusion_weight=fusion_weight, calibration_margin=calibration_margin,
+            regression_weight=regression_weight, fusion_weight=fusion_weight, calibration_margin=calibration_margin,
             trainable_embeddings=trainable_embeddings, normalize_embeddings=normalize_embeddings,
             normalize_features=normalize_features, position_embedding=position_embedding,
             max_epochs=max_epochs, batch_size=batch_size,

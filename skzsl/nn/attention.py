@@ -252,7 +252,9 @@ class MutualAttentionNetwork(nn.Module):
     Notes
     -----
     ``forward`` returns a dict with the class scores ``"av"`` and ``"va"``
-    (B, C) and, when causal and training, ``"av_effect"`` and ``"va_effect"``.
+    (B, C), the attribute scores they are made of, ``"av_attributes"``
+    (``psi``) and ``"va_attributes"`` (``phi``), (B, K), and, when causal and
+    training, ``"av_effect"`` and ``"va_effect"``.
     The class scores carry no margin: calibration is applied outside.
     """
 
@@ -295,7 +297,8 @@ class MutualAttentionNetwork(nn.Module):
         # Both sub-nets reduce over regions; stack them to score classes in one product.
         attribute_scores = torch.stack([(a_av * s_av).sum(1), (a_va * s_va).sum(1)])
         av, va = attribute_scores @ Z.T
-        out = {"av": av, "va": va}
+        out = {"av": av, "va": va,
+               "av_attributes": attribute_scores[0], "va_attributes": attribute_scores[1]}
         if self.causal and self.training:
             cf_av = counterfactual_attention(a_av, dim=1, kind=self.counterfactual)
             cf_va = counterfactual_attention(a_va, dim=2, kind=self.counterfactual)

@@ -16,6 +16,7 @@ __all__ = [
     "self_calibration_loss",
     "semantic_distillation_loss",
     "causal_effect_loss",
+    "attribute_regression_loss",
 ]
 
 
@@ -150,3 +151,38 @@ def causal_effect_loss(effect_scores, y):
     loss : scalar Tensor
     """
     return F.cross_entropy(effect_scores, y)
+
+
+def attribute_regression_loss(attribute_scores, class_table, y):
+    """Attribute regression: per-image attribute scores towards the class's attributes.
+
+    With ``s_b`` the attribute scores of image ``b`` (``psi`` of the A->V
+    sub-net or ``phi`` of the V->A one), ``a_c`` the row of class ``c`` in the
+    class table used by the class scores (L2-normalised) and ``K`` attributes:
+
+    .. math::
+
+        L_{AR} = \\frac{1}{B K} \\sum_b \\lVert s_b - a_{y_b} \\rVert_2^2
+
+    the mean squared error over the batch and the attributes
+    (``F.mse_loss``). It is the attribute regression loss of TransZero (Chen
+    et al., AAAI 2022), whose paper writes the squared distance without the
+    ``1 / K``; the constant is absorbed in the loss weight. MSDN's official
+    code has no such loss: it is an extension, off by default
+    (``regression_weight=0``).
+
+    Parameters
+    ----------
+    attribute_scores : Tensor of shape (B, K)
+        Per-image attribute scores of one sub-net.
+    class_table : Tensor of shape (C, K)
+        Class attribute vectors, the same (row-normalised) table that turns
+        attribute scores into class scores.
+    y : Tensor of int of shape (B,)
+        Class indices (rows of ``class_table``).
+
+    Returns
+    -------
+    loss : scalar Tensor
+    """
+    return F.mse_loss(attribute_scores, class_table[y])

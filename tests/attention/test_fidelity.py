@@ -36,7 +36,7 @@ def _numpy_forward(F, V, Z, W1, W2, W11, W21, uniform_counterfactual=False, P=No
     T = np.einsum("bfr,fv,iv->bri", F, W11, V)
     Bt = _softmax(np.einsum("iv,vf,bfr->bir", V, W21, F), axis=1)  # distribution over attributes
     phi = np.einsum("bir,bri->bi", Bt, T)
-    out = {"av": psi @ Z.T, "va": phi @ Z.T}
+    out = {"av": psi @ Z.T, "va": phi @ Z.T, "av_attributes": psi, "va_attributes": phi}
     if uniform_counterfactual:
         psi_cf = S.mean(axis=2)                              # attention 1/R everywhere
         phi_cf = np.einsum("bri->bi", T) / K                 # attention 1/K everywhere

@@ -6,9 +6,9 @@ import pytest
 import torch
 
 from skzsl.nn.attention import counterfactual_attention
-from skzsl.nn.attention_losses import (attribute_cross_entropy, calibration_margin,
-                                       causal_effect_loss, self_calibration_loss,
-                                       semantic_distillation_loss)
+from skzsl.nn.attention_losses import (attribute_cross_entropy, attribute_regression_loss,
+                                       calibration_margin, causal_effect_loss,
+                                       self_calibration_loss, semantic_distillation_loss)
 
 
 def test_attribute_cross_entropy_uses_every_class():
@@ -62,6 +62,21 @@ def test_causal_effect_loss_is_cross_entropy_on_the_effect():
     # effect = (0, log 3): softmax = (1/4, 3/4)
     loss = causal_effect_loss(factual - counterfactual, torch.tensor([1]))
     assert loss.item() == pytest.approx(-math.log(3 / 4))
+
+
+def test_attribute_regression_loss_by_hand():
+    table = torch.tensor([[1.0, 0.0, 0.0], [0.0, 0.6, 0.8]])
+    scores = torch.tensor([[1.0, 2.0, 0.0], [0.0, 0.0, 0.0]], requires_grad=True)
+    y = torch.tensor([0, 1])
+    # sample 1 vs class 0: (0, 2, 0) -> 4; sample 2 vs class 1: (0, .6, .8) -> 1
+    # mean over B=2 samples and K=3 attributes: (4 + 1) / 6
+    loss = attribute_regression_loss(scores, table, y)
+    assert loss.item() == pytest.approx(5 / 6)
+    loss.backward()
+    # d/ds = 2 (s - a) / (B K)
+    expected = 2 * (scores.detach() - table[y]) / 6
+    torch.testing.assert_close(scores.grad, expected)
+    assert attribute_regression_loss(table[y], table, y).item() == 0.0
 
 
 @pytest.mark.parametrize("kind", ["random", "uniform", "shuffle"])

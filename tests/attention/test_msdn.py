@@ -71,6 +71,42 @@ def test_losses_are_recorded_in_the_history(regions):
     assert history[-1, "train_loss"] == pytest.approx(total, rel=1e-5)
 
 
+@pytest.mark.parametrize("Est", [MSDNClassifier, MSDNPlusPlusClassifier])
+def test_attribute_regression_loss_is_recorded_and_trains(Est, regions):
+    table = regions.class_attributes
+    data = (regions.X_train, regions.y_train)
+    est = Est(class_attributes=table, regression_weight=1.0, **FAST).fit(*data)
+    history = est.net_.history
+    names = [n for n in est.net_.loss_names if n in history[-1]]
+    assert "loss_regression" in names and history[-1, "loss_regression"] > 0
+    assert history[-1, "train_loss"] == pytest.approx(
+        sum(history[-1, n] for n in names), rel=1e-5)
+    plain = Est(class_attributes=table, **FAST).fit(*data)
+    assert "loss_regression" not in plain.net_.history[-1]
+    assert not np.allclose(est.decision_function(regions.X_test_unseen),
+                           plain.decision_function(regions.X_test_unseen))
+
+
+def test_attribute_regression_brings_attribute_scores_to_the_class_table(regions):
+    import torch
+
+    table = regions.class_attributes
+    data = (regions.X_train, regions.y_train)
+
+    def error(est):
+        module = est.net_.module_.eval()
+        with torch.no_grad():
+            out = module(torch.as_tensor(regions.X_train))
+        idx = np.searchsorted(est.classes_, regions.y_train)
+        target = module.embeddings.class_table[torch.as_tensor(idx)]
+        return float((out["av_attributes"] - target).pow(2).mean())
+
+    params = dict(FAST, max_epochs=5)
+    on = MSDNClassifier(class_attributes=table, regression_weight=10.0, **params).fit(*data)
+    off = MSDNClassifier(class_attributes=table, **params).fit(*data)
+    assert error(on) < error(off)
+
+
 def test_causal_weight_zero_is_msdn(regions):
     data = (regions.X_train, regions.y_train)
     table = regions.class_attributes
