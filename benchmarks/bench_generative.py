@@ -69,11 +69,13 @@ PARAMS = {
     "SemanticKDClassifier": dict(regressor_hidden_dim=512),
 }
 
+# term -> the value that switches it off
 ABLATION_TERMS = {
-    "SDDNClassifier": ["soft_label_weight", "feature_map_weight", "classification_weight",
-                       "reconstruction_weight", "relation_weight", "independence_weight"],
-    "SemanticKDClassifier": ["regularization_weight", "preservation_weight",
-                             "distillation_weight"],
+    "SDDNClassifier": {"soft_label_weight": 0.0, "feature_map_weight": 0.0,
+                       "classification_weight": 0.0, "reconstruction_weight": 0.0,
+                       "relation_weight": 0.0, "independence_weight": 0.0},
+    "SemanticKDClassifier": {"regularization_weight": 0.0, "preservation_weight": 0.0,
+                             "distillation_weight": 0.0},
 }
 
 
@@ -120,9 +122,13 @@ def task_main(args):
 
 def task_ablation(args):
     data = LOADERS[args.dataset]()
-    off = {args.off: 0.0} if args.off != "none" else {}
+    terms = ABLATION_TERMS[args.method]
     if args.off == "all":
-        off = {term: 0.0 for term in ABLATION_TERMS[args.method]}
+        off = dict(terms)
+    elif args.off == "none":
+        off = {}
+    else:
+        off = {args.off: terms[args.off]}
     start = time.perf_counter()
     scores = []
     for seed in range(args.seeds):

@@ -47,9 +47,10 @@ _ADAM_GAN = partial(torch.optim.Adam, betas=(0.5, 0.999))
 class ModuleBundle(nn.Module):
     """The modules of one method, side by side, plus the class-semantic matrix.
 
-    ``class_semantics`` (n_classes, n_attributes) and ``seen_position`` (the
-    column of each class among the seen classes, -1 for unseen ones) are
-    buffers, so they follow the bundle to its device.
+    ``class_semantics`` (n_classes, n_attributes), ``seen_position`` (the
+    column of each class among the seen classes, -1 for unseen ones) and the
+    class positions ``seen_index`` / ``unseen_index`` are buffers, so they
+    follow the bundle to its device.
     """
 
     def __init__(self, class_semantics, seen_position, **modules):
@@ -57,12 +58,21 @@ class ModuleBundle(nn.Module):
         self.register_buffer("class_semantics", class_semantics)
         self.register_buffer("seen_position", seen_position)
         self.register_buffer("seen_index", torch.nonzero(seen_position >= 0).squeeze(1))
+        self.register_buffer("unseen_index", torch.nonzero(seen_position < 0).squeeze(1))
         for name, module in modules.items():
             setattr(self, name, module)
 
     @property
     def seen_semantics(self):
         return self.class_semantics[self.seen_index]
+
+    def random_unseen(self, n):
+        """``n`` unseen class positions drawn uniformly with replacement (torch's RNG);
+        ``None`` when the table has no unseen class."""
+        if self.unseen_index.numel() == 0:
+            return None
+        draw = torch.randint(self.unseen_index.numel(), (n,), device=self.unseen_index.device)
+        return self.unseen_index[draw]
 
 
 class GenerativeNet(MultiOptimizerNet):

@@ -71,8 +71,9 @@ class SDDNNet(GenerativeNet):
     """Stage 1 of SDDN: WGAN-GP generator, self-distillation embedding, disentanglement.
 
     Per batch: critic steps; one step of the embedding module and the
-    disentangled autoencoder on real seen features and on generated features
-    of the same classes (both are refined); one TC-discriminator step; one
+    disentangled autoencoder on real seen features, on generated features of
+    the same classes and (``refine_unseen``) on generated features of random
+    unseen classes; one TC-discriminator step; one
     generator step whose generated features must be classified by the student,
     agree with the self-teacher and match their class in the relation network
     (the self-distillation conditional generation module).
@@ -83,16 +84,33 @@ class SDDNNet(GenerativeNet):
                   "loss_independence", "loss_tc_discriminator", "loss_generated_classification",
                   "loss_generated_soft_label", "loss_generated_relation")
 
-    def _seen_target(self, y):
-        return self.module_.seen_position[y]
+    def _refines_unseen(self):
+        return self.weights["refine_unseen"] and self.module_.unseen_index.numel() > 0
+
+    def _logit_space(self, y):
+        """Class semantics the student scores against, and the target of class positions ``y``.
+
+        Every class of the table when generated unseen features are refined,
+        else the seen classes only.
+        """
+        bundle = self.module_
+        if self._refines_unseen():
+            return bundle.class_semantics, y
+        return bundle.seen_semantics, bundle.seen_position[y]
 
     def auxiliary_step(self, X, y, attributes, fake):
         bundle, w = self.module_, self.weights
-        features = torch.cat([X, fake])
-        target = torch.cat([y, y])
-        out, terms = self_distillation_terms(bundle.embedding, features,
-                                             self._seen_target(target),
-                                             bundle.seen_semantics, w)
+        features, target = [X, fake], [y, y]
+        if self._refines_unseen():
+            # the paper refines "synthesized visual features of unseen classes" too
+            unseen = bundle.random_unseen(y.shape[0])
+            with torch.no_grad():
+                features.append(bundle.generator.sample(bundle.class_semantics[unseen]))
+            target.append(unseen)
+        features, target = torch.cat(features), torch.cat(target)
+        semantics, logit_target = self._logit_space(target)
+        out, terms = self_distillation_terms(bundle.embedding, features, logit_target,
+                                             semantics, w)
         (h_sem, h_res), more = disentanglement_terms(
             bundle.autoencoder, bundle.relation, bundle.tc_discriminator,
             out["student_features"], target, bundle.class_semantics, w)
@@ -106,8 +124,8 @@ class SDDNNet(GenerativeNet):
 
     def generator_terms(self, X, y, attributes, fake):
         bundle, w = self.module_, self.weights
-        out = bundle.embedding(fake, bundle.seen_semantics)
-        target = self._seen_target(y)
+        semantics, target = self._logit_space(y)
+        out = bundle.embedding(fake, semantics)
         terms = {}
         if w["classification"]:
             terms["loss_generated_classification"] = w["classification"] * classification_loss(
@@ -180,12 +198,25 @@ class SDDNClassifier(BaseGenerativeClassifier):
         Weight of semantic relation matching (also applied to generated features).
     independence_weight : float, default=0.1
         Weight of the total-correlation (independence) loss between the latents.
-    fusion : {"visual+refined+semantic", "refined+semantic"}, default="visual+refined+semantic"
-        What the GZSL classifier reads: the concatenation of the (scaled)
-        visual feature, the refined feature and the semantic-consistent
-        latent, or the last two only. The paper fuses "the consistent
-        visual-semantic features" without saying whether the original
-        visual feature is kept; FREE, the refinement SDDN builds on, keeps it.
+    refine_unseen : bool, default=False
+        Also train the self-distillation embedding and the disentanglement
+        network, each batch, on generated features of randomly drawn unseen
+        classes (the student then scores every class of the table). ``False``
+        trains both modules on real and generated seen-class features; the
+        generated unseen features are refined by the trained student when the
+        classifier's training set is built. Both read the paper's "refine ...
+        synthesized visual features of unseen classes"; ``True`` costs about
+        twice the time per batch.
+    fusion : {"visual+refined+semantic", "refined+semantic", "visual+semantic", \
+"visual"}, default="visual+refined+semantic"
+        What the GZSL classifier reads, concatenated: the (scaled) visual
+        feature, the refined feature, the semantic-consistent latent. The
+        paper fuses "the consistent visual-semantic features" without saying
+        whether the original visual feature is kept; FREE, the refinement
+        SDDN builds on, keeps it. With ``"visual"`` the two modules act on the
+        classifier only through the generator they trained (the
+        self-distillation conditional generation module); search it on
+        validation data like the weights.
 %(common_parameters)s
 
     Attributes
@@ -238,7 +269,9 @@ class SDDNClassifier(BaseGenerativeClassifier):
         "reconstruction_weight": [Interval(Real, 0, None, closed="left")],
         "relation_weight": [Interval(Real, 0, None, closed="left")],
         "independence_weight": [Interval(Real, 0, None, closed="left")],
-        "fusion": [StrOptions({"visual+refined+semantic", "refined+semantic"})],
+        "refine_unseen": ["boolean"],
+        "fusion": [StrOptions({"visual+refined+semantic", "refined+semantic",
+                               "visual+semantic", "visual"})],
     }
 
     def __init__(self, class_attributes=None, *, backbone="wgan", noise_dim=None,
@@ -246,7 +279,7 @@ class SDDNClassifier(BaseGenerativeClassifier):
                  lr=1e-4, embedding_dim=512, semantic_dim=256, residual_dim=256,
                  module_hidden_dim=1024, classification_weight=0.1, soft_label_weight=1.0,
                  feature_map_weight=1.0, temperature=4.0, reconstruction_weight=1.0,
-                 relation_weight=1.0, independence_weight=0.1,
+                 relation_weight=1.0, independence_weight=0.1, refine_unseen=False,
                  fusion="visual+refined+semantic", n_synthetic_per_class=300,
                  n_synthetic_seen_per_class=0,
                  classifier_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
@@ -272,6 +305,7 @@ class SDDNClassifier(BaseGenerativeClassifier):
         self.reconstruction_weight = reconstruction_weight
         self.relation_weight = relation_weight
         self.independence_weight = independence_weight
+        self.refine_unseen = refine_unseen
         self.fusion = fusion
         self.n_synthetic_per_class = n_synthetic_per_class
         self.n_synthetic_seen_per_class = n_synthetic_seen_per_class
@@ -290,7 +324,8 @@ class SDDNClassifier(BaseGenerativeClassifier):
         return {"classification": self.classification_weight,
                 "soft_label": self.soft_label_weight, "feature_map": self.feature_map_weight,
                 "temperature": self.temperature, "reconstruction": self.reconstruction_weight,
-                "relation": self.relation_weight, "independence": self.independence_weight}
+                "relation": self.relation_weight, "independence": self.independence_weight,
+                "refine_unseen": self.refine_unseen}
 
     def _build_generator_net(self, X_scaled, y_idx):
         n_features, n_att = X_scaled.shape[1], self.class_attributes_.n_attributes
@@ -308,9 +343,10 @@ class SDDNClassifier(BaseGenerativeClassifier):
         return self._net(SDDNNet, bundle, groups=groups, weights=self._loss_weights())
 
     def _classifier_input(self, X):
+        parts = self.fusion.split("+")
+        if parts == ["visual"]:
+            return X
         refined = self.module_.embedding.embed(X)
         h_sem, _ = self.module_.autoencoder.encode(refined)
-        parts = [refined, h_sem]
-        if self.fusion == "visual+refined+semantic":
-            parts.insert(0, X)
-        return torch.cat(parts, dim=1)
+        named = {"visual": X, "refined": refined, "semantic": h_sem}
+        return torch.cat([named[part] for part in parts], dim=1)

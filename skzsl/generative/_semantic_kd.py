@@ -47,7 +47,7 @@ class SemanticKDNet(GenerativeNet):
     def _draw_unseen(self, n_classes, per_class):
         """Class positions and semantics of ``per_class`` samples of random unseen classes."""
         bundle = self.module_
-        unseen = torch.nonzero(bundle.seen_position < 0).squeeze(1)
+        unseen = bundle.unseen_index
         if unseen.numel() == 0:
             return None
         pick = unseen[torch.randperm(unseen.numel(), device=unseen.device)[:n_classes]]

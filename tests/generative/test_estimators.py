@@ -119,24 +119,55 @@ def test_weights_change_the_model(data):
                            other.predict_proba(data.X_test_seen))
 
 
-@pytest.mark.parametrize("fusion", ["visual+refined+semantic", "refined+semantic"])
+class _SpyEmbedding(SDDNClassifier):
+    """Records, during fit, how many classes the student scores and their labels' range."""
+
+    def _build_generator_net(self, X_scaled, y_idx):
+        net = super()._build_generator_net(X_scaled, y_idx)
+        seen = []
+        embedding = net.module.embedding
+        embedding.register_forward_hook(lambda m, args, out: seen.append(args[1].shape[0]))
+        self.scored_classes = seen
+        return net
+
+
+@pytest.mark.parametrize("refine_unseen", [True, False])
+def test_sddn_refines_generated_unseen_features(data, refine_unseen):
+    clf = _SpyEmbedding(data.class_attributes,
+                        **{**FAST["SDDNClassifier"], "epochs": 1, "refine_unseen": refine_unseen})
+    clf.fit(data.X_train, data.y_train)
+    expected = len(clf.classes_) if refine_unseen else len(clf.seen_classes_)
+    assert set(clf.scored_classes) == {expected}
+
+
+def test_sddn_refine_unseen_without_unseen_classes(data):
+    # one-hot semantics: every class is seen, refinement falls back to the seen classes
+    clf = _SpyEmbedding(None, **{**FAST["SDDNClassifier"], "epochs": 1, "refine_unseen": True})
+    clf.fit(data.X_train, data.y_train)
+    assert set(clf.scored_classes) == {len(clf.seen_classes_)}
+
+
+@pytest.mark.parametrize("fusion", ["visual+refined+semantic", "refined+semantic",
+                                    "visual+semantic", "visual"])
 def test_sddn_classifier_reads_fused_features(data, fusion):
     clf = make(SDDNClassifier, data, fusion=fusion).fit(data.X_train, data.y_train)
     params = FAST["SDDNClassifier"]
-    expected = params["embedding_dim"] + params["semantic_dim"]
-    if fusion.startswith("visual"):
-        expected += data.X_train.shape[1]
-    assert clf.classifier_.linear.in_features == expected
+    sizes = {"visual": data.X_train.shape[1], "refined": params["embedding_dim"],
+             "semantic": params["semantic_dim"]}
+    parts = fusion.split("+")
+    assert clf.classifier_.linear.in_features == sum(sizes[p] for p in parts)
     X = torch.as_tensor(clf._scale(data.X_test_seen[:4]))
     with torch.no_grad():
         fused = clf._classifier_input(X)
         refined = clf.module_.embedding.embed(X)
-    # the visual part, when fused, is the scaled input itself, then the refined feature
-    offset = data.X_train.shape[1] if fusion.startswith("visual") else 0
-    if offset:
-        np.testing.assert_allclose(fused[:, :offset].numpy(), X.numpy())
-    np.testing.assert_allclose(fused[:, offset:offset + params["embedding_dim"]].numpy(),
-                               refined.numpy())
+        expected = {"visual": X, "refined": refined,
+                    "semantic": clf.module_.autoencoder.encode(refined)[0]}
+    # the parts, in the order fusion names them
+    offset = 0
+    for part in parts:
+        np.testing.assert_allclose(fused[:, offset:offset + sizes[part]].numpy(),
+                                   expected[part].numpy())
+        offset += sizes[part]
 
 
 def test_semantic_kd_without_unseen_classes(data):
