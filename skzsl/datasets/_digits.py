@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import load_digits
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import validate_params
+from sklearn.utils._param_validation import StrOptions, validate_params
 
 __all__ = ["load_digits_zsl"]
 
@@ -37,8 +37,10 @@ TEST_FRACTION = 0.2
 SPLIT_SEED = 0
 
 
-@validate_params({"return_regions": ["boolean"]}, prefer_skip_nested_validation=True)
-def load_digits_zsl(*, return_regions=False):
+@validate_params({"return_regions": ["boolean"],
+                  "region_layout": [StrOptions({"patch", "window"})]},
+                 prefer_skip_nested_validation=True)
+def load_digits_zsl(*, return_regions=False, region_layout="patch"):
     """Load handwritten digits as a generalized zero-shot problem.
 
     The 1797 8x8 images of :func:`sklearn.datasets.load_digits` (real data,
@@ -93,6 +95,17 @@ def load_digits_zsl(*, return_regions=False):
         row-major order (top-left, top-centre, ..., bottom-right), giving
         arrays of shape (n_samples, 9, 9). The segments live in different
         patches, so attention models have parts to find.
+    region_layout : {"patch", "window"}, default="patch"
+        How each region is represented when ``return_regions=True`` (ignored
+        otherwise). ``"patch"``: the region's 9 pixels, shape
+        (n_samples, 9, 9); the same vector wherever the patch sits, so the
+        features carry no position. ``"window"``: the padded 9x9 image seen
+        through the region's window, i.e. multiplied by the region's 0/1 mask
+        and flattened (the patch's pixels at their place in an otherwise
+        blank 9x9 canvas), shape (n_samples, 9, 81). Like CNN region
+        features, a window carries its position: a linear score of a region
+        is specific to where the region is, and the nine windows add up to
+        the padded image.
 
     Returns
     -------
@@ -102,7 +115,8 @@ def load_digits_zsl(*, return_regions=False):
 
         X_trainval, y_trainval : ndarray
             80% of the samples of the seen digits, pixels scaled to [0, 1],
-            shape (n, 64) or (n, 9, 9); labels are the digits (int).
+            shape (n, 64), or with ``return_regions`` (n, 9, 9) for patches and
+            (n, 9, 81) for windows; labels are the digits (int).
         X_test_seen, y_test_seen : ndarray
             The other 20% of the seen digits (a fixed stratified split).
         X_test_unseen, y_test_unseen : ndarray
@@ -154,13 +168,20 @@ def load_digits_zsl(*, return_regions=False):
     [1.0, 1.0, 0.0]
     >>> load_digits_zsl(return_regions=True).X_test_unseen.shape
     (542, 9, 9)
+    >>> load_digits_zsl(return_regions=True, region_layout="window").X_test_unseen.shape
+    (542, 9, 81)
     """
     digits = load_digits()
     y = digits.target.astype(np.int64)
     X = digits.images / 16.0
     if return_regions:
         padded = np.pad(X, ((0, 0), (0, 1), (0, 1)))
-        X = padded.reshape(-1, 3, 3, 3, 3).transpose(0, 1, 3, 2, 4).reshape(-1, 9, 9)
+        if region_layout == "window":
+            # masks[r] is 1 on the 3x3 block of region r (row-major) of the 9x9 canvas
+            masks = np.kron(np.eye(9).reshape(9, 3, 3), np.ones((3, 3)))
+            X = (padded[:, None] * masks[None]).reshape(-1, 9, 81)
+        else:
+            X = padded.reshape(-1, 3, 3, 3, 3).transpose(0, 1, 3, 2, 4).reshape(-1, 9, 9)
     else:
         X = X.reshape(-1, 64)
 

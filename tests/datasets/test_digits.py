@@ -91,6 +91,32 @@ def test_regions():
     np.testing.assert_array_equal(regions.y_trainval, flat.y_trainval)
 
 
+def test_window_regions():
+    windows = load_digits_zsl(return_regions=True, region_layout="window")
+    patches = load_digits_zsl(return_regions=True)
+    flat = load_digits_zsl()
+    assert windows.X_trainval.shape == (1005, 9, 81)
+    assert windows.X_test_seen.shape == (250, 9, 81)
+    assert windows.X_test_unseen.shape == (542, 9, 81)
+    for split in ("X_trainval", "X_test_seen", "X_test_unseen"):
+        canvases = windows[split].reshape(-1, 9, 9, 9)
+        # the nine windows add up to the padded image
+        padded = np.pad(flat[split].reshape(-1, 8, 8), ((0, 0), (0, 1), (0, 1)))
+        np.testing.assert_array_equal(canvases.sum(axis=1), padded)
+        for r in range(9):
+            i, j = divmod(r, 3)
+            # window r holds patch r at its place and nothing elsewhere
+            block = canvases[:, r, 3 * i:3 * i + 3, 3 * j:3 * j + 3]
+            np.testing.assert_array_equal(block.reshape(-1, 9), patches[split][:, r])
+            assert canvases[:, r].sum() == pytest.approx(block.sum())
+    np.testing.assert_array_equal(windows.y_trainval, flat.y_trainval)
+    # the layout only matters for regions
+    np.testing.assert_array_equal(load_digits_zsl(region_layout="window").X_trainval,
+                                  flat.X_trainval)
+    with pytest.raises(ValueError, match="region_layout"):
+        load_digits_zsl(return_regions=True, region_layout="grid")
+
+
 def test_unseen_digits_are_recognised_from_attributes(data, eszsl_unseen_accuracy):
     accuracy = eszsl_unseen_accuracy(data.X_trainval, data.y_trainval, data.X_test_unseen,
                                      data.y_test_unseen, data.class_attributes)
