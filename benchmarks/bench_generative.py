@@ -131,7 +131,7 @@ def task_ablation(args):
         off = {args.off: terms[args.off]}
     start = time.perf_counter()
     scores = []
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         est = _estimator(args.method, args.dataset, **json.loads(args.params), **off).set_params(
             class_attributes=data.class_attributes, random_state=seed)
         search = select_hyperparameters(est, {}, data.X_trainval, data.y_trainval,
@@ -141,6 +141,7 @@ def task_ablation(args):
             for key in ("harmonic", "seen", "unseen", "zsl")}
     _record(args.results, dict(task="ablation", dataset=args.dataset, method=args.method,
                                variant=args.params, off=args.off, seeds=args.seeds,
+                               first_seed=args.first_seed,
                                val_H=mean["harmonic"],
                                val_H_std=float(np.std([s["mean_harmonic"] for s in scores])),
                                val_S=mean["seen"], val_U=mean["unseen"], val_ZSL=mean["zsl"],
@@ -233,6 +234,8 @@ def main(argv=None):
                         help="JSON parameters added to the benchmark settings")
     parser.add_argument("--off", default="none", help="ablation: term to switch off, or all")
     parser.add_argument("--seeds", type=int, default=1, help="ablation: seeds to average")
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="ablation: the first seed (seeds first-seed, first-seed + 1, ...)")
     parser.add_argument("--epochs", type=int, default=2, help="epoch task: epochs to time")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--out", default=None, help="report: write the markdown here")
