@@ -24,8 +24,9 @@ for three epochs, so that the example runs in seconds: the scores it prints
 say nothing about SDDN, whose generator needs the default sizes, real
 features and many more epochs to produce useful unseen-class features. (On
 this same data, one fit with the default module sizes, ``hidden_dim=128``,
-``backbone="vaegan"``, 50 epochs and 50 classifier epochs took about 30 s on
-2 CPU cores and reached ZSL accuracy 0.99 and AUSUC 0.99 on the test split.)
+``backbone="vaegan"``, 50 epochs and 50 classifier epochs took about 65 s on
+2 CPU cores shared with another job and reached ZSL accuracy 0.64, seen
+accuracy 1.0 and H 0.78 at ``seen_bias=0`` on the test split.)
 What the example shows is the mechanics of an honest search.
 """
 
