@@ -12,7 +12,8 @@ Tasks (each runs in its own process, so its peak memory is its own):
   seen bias chosen and scored on the validation classes; the test split is
   not touched).
 - ``epoch``: seconds per generator epoch at the full CUB-stand-in size
-  (7057 x 2048) with the default (paper-sized) networks, on CPU.
+  (7057 x 2048) with the default (paper-sized) networks, on CPU or
+  (``--device cuda``) on a GPU.
 
 Results are appended as JSON lines to ``--results``; ``--report`` turns them
 into the markdown fragment for BENCHMARKS.md.
@@ -101,8 +102,9 @@ def _record(results, row):
 def _machine():
     import torch
 
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
     return (f"{platform.machine()} {os.cpu_count()} CPU cores, torch {torch.__version__} "
-            f"({torch.get_num_threads()} threads), no GPU")
+            f"({torch.get_num_threads()} threads), {gpu}")
 
 
 def task_main(args):
@@ -152,12 +154,13 @@ def task_epoch(args):
     data = load_cub_standin()
     cls = getattr(generative, args.method)
     est = cls(data.class_attributes, epochs=args.epochs, classifier_epochs=1,
-              n_synthetic_per_class=1, verbose=0, random_state=0, device="cpu")
+              n_synthetic_per_class=1, verbose=0, random_state=0, device=args.device)
     start = time.perf_counter()
     est.fit(data.X_trainval, data.y_trainval)
     total = time.perf_counter() - start
     durations = list(est.history_["generator"][:, "dur"])
     _record(args.results, dict(task="epoch", dataset="cub", method=args.method,
+                               device=str(est.device_),
                                n_samples=int(data.X_trainval.shape[0]),
                                n_features=int(data.X_trainval.shape[1]),
                                params={k: v for k, v in est.get_params().items()
@@ -237,6 +240,7 @@ def main(argv=None):
     parser.add_argument("--first-seed", type=int, default=0,
                         help="ablation: the first seed (seeds first-seed, first-seed + 1, ...)")
     parser.add_argument("--epochs", type=int, default=2, help="epoch task: epochs to time")
+    parser.add_argument("--device", default="cpu", help="epoch task: torch device (cpu, cuda)")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--out", default=None, help="report: write the markdown here")
     args = parser.parse_args(argv)

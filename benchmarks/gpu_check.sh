@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The checks to run on a machine with a CUDA GPU (CI has none), in one go:
+#   1. every neural estimator fits and predicts on CUDA (tests/test_cuda.py);
+#   2. seconds per generator epoch at full CUB-stand-in size on the GPU, for the
+#      three generative estimators (BENCHMARKS.md, "Seconds per generator epoch").
+# Usage (from the repository root, torch with CUDA installed, ../shared/data present
+# for step 2): bash benchmarks/gpu_check.sh [OUT_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-benchmarks/results}"
+mkdir -p "$out"
+python -c "import torch; assert torch.cuda.is_available(), 'no CUDA GPU'; print(torch.cuda.get_device_name(0))"
+python -m pytest -q tests/test_cuda.py -rs 2>&1 | tee "$out/test_cuda.txt"
+for method in CLSWGANClassifier SemanticKDClassifier SDDNClassifier; do
+  python benchmarks/bench_generative.py epoch --method "$method" --epochs 2 --device cuda \
+    --results "$out/generative_gpu.jsonl"
+done

@@ -1,0 +1,60 @@
+"""Every neural estimator fits and predicts on CUDA (skipped where there is no GPU).
+
+CI has no GPU: these tests run on a machine that has one, e.g. through
+``benchmarks/gpu_check.sh``. The CPU paths are covered by the rest of the suite.
+"""
+
+import numpy as np
+import pytest
+import torch
+
+from skzsl.datasets import make_zsl_classification
+from skzsl.utils import all_estimators
+
+from test_common import FAST_PARAMS  # tests/ is on sys.path (rootdir-relative imports)
+
+pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+
+REGION_ESTIMATORS = {"MSDNClassifier", "MSDNPlusPlusClassifier"}
+NEURAL = [(name, cls) for name, cls in all_estimators() if name in FAST_PARAMS]
+
+
+@pytest.fixture(scope="module")
+def flat():
+    return make_zsl_classification(random_state=0)
+
+
+@pytest.fixture(scope="module")
+def regions():
+    return make_zsl_classification(n_regions=4, random_state=0)
+
+
+@pytest.mark.parametrize("name, cls", NEURAL, ids=[name for name, _ in NEURAL])
+def test_fit_and_predict_on_cuda(name, cls, flat, regions):
+    data = regions if name in REGION_ESTIMATORS else flat
+    params = {**FAST_PARAMS[name], "device": "cuda"}
+    if "class_attributes" in cls().get_params():
+        params["class_attributes"] = data.class_attributes
+    est = cls(**params).fit(data.X_train, data.y_train)
+    assert str(est.device_).startswith("cuda")
+    X = data.X_test_unseen[:7]
+    if hasattr(est, "predict_proba"):
+        proba = est.predict_proba(X)
+        assert np.isfinite(proba).all()
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+        assert set(est.predict(X)) <= set(est.classes_)
+    else:
+        out = est.transform(X)
+        assert out.shape[0] == X.shape[0] and np.isfinite(out).all()
+
+
+def test_cuda_and_cpu_fits_agree_in_quality(flat):
+    # not bitwise (different kernels), but the same model: similar test accuracy
+    name, cls = next((n, c) for n, c in NEURAL if n == "CLSWGANClassifier")
+    scores = {}
+    for device in ("cpu", "cuda"):
+        est = cls(**{**FAST_PARAMS[name], "device": device,
+                     "class_attributes": flat.class_attributes})
+        est.fit(flat.X_train, flat.y_train)
+        scores[device] = est.score(flat.X_test_seen, flat.y_test_seen)
+    assert abs(scores["cpu"] - scores["cuda"]) < 0.15
