@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_attention.py speed  [--batches 6] [--threads N]
+    python benchmarks/bench_attention.py speed  [--batches 6] [--threads N] [--device cuda]
     python benchmarks/bench_attention.py accuracy [--epochs 10] [--threads N] [--data cub|digits]
 
 ``speed`` times training steps on CUB-scale region features (trainval 7057 images,
@@ -48,7 +48,8 @@ def _machine():
     load = os.getloadavg()[0]
     return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
             f"torch {torch.__version__} with {torch.get_num_threads()} thread(s), "
-            f"load average {load:.1f} at start")
+            f"load average {load:.1f} at start"
+            + (f", GPU {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else ""))
 
 
 def _header(command):
@@ -62,12 +63,19 @@ def speed(args):
     n_rows = args.batch_size * (args.batches + 1)
     X, _ = cub_region_features(labels, att, part_of, n_regions=49, n_features=2048,
                                rows=trainval[:n_rows])
-    X = torch.as_tensor(X)
-    y = torch.as_tensor(labels[trainval[:n_rows]])
+    device = torch.device(args.device)
+    cuda = device.type == "cuda"
+    X = torch.as_tensor(X).to(device)
+    y = torch.as_tensor(labels[trainval[:n_rows]]).to(device)
     n_classes = att.shape[0]
     unseen = torch.ones(n_classes, dtype=torch.bool)
     unseen[torch.as_tensor(np.unique(labels[trainval]))] = False
+    unseen = unseen.to(device)
     margin = calibration_margin(unseen, 1.0)
+
+    def sync():
+        if cuda:
+            torch.cuda.synchronize(device)
     w2v = np.load(shared_data() / "attribute_w2v" / "CUB_attribute_w2v.npy")
     batches_per_epoch = int(np.ceil(trainval.size / args.batch_size))
     lines = _header(" ".join(["python benchmarks/bench_attention.py", *sys.argv[1:]]))
@@ -75,11 +83,14 @@ def speed(args):
               "s / 1000 images (predict) |", "|---|---|---|---|"]
     for name, causal in (("MSDN", False), ("MSDN++", True)):
         torch.manual_seed(0)
-        net = MutualAttentionNetwork(2048, w2v, att, causal=causal)
+        net = MutualAttentionNetwork(2048, w2v, att, causal=causal).to(device)
         opt = torch.optim.RMSprop(net.parameters(), lr=1e-4, weight_decay=1e-4, momentum=0.9)
 
         def step(xb, yb):
-            out = net(xb)
+            # the estimator's mixed precision: bfloat16 autocast on CUDA only
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda and args.amp):
+                out = net(xb)
+            out = {k: v.float() for k, v in out.items()}
             loss = sum(attribute_cross_entropy(out[k], yb) for k in ("av", "va"))
             loss = loss + 0.1 * sum(self_calibration_loss(out[k] + margin, unseen)
                                     for k in ("av", "va"))
@@ -95,15 +106,19 @@ def speed(args):
         bs = args.batch_size
         net.train()
         step(X[:bs], y[:bs])                    # warm-up, not timed
+        sync()
         start = time.perf_counter()
         for b in range(1, args.batches + 1):
             step(X[b * bs:(b + 1) * bs], y[b * bs:(b + 1) * bs])
+        sync()
         per_step = (time.perf_counter() - start) / args.batches
         net.eval()
         start = time.perf_counter()
-        with torch.no_grad():
+        with torch.no_grad(), torch.autocast("cuda", dtype=torch.bfloat16,
+                                             enabled=cuda and args.amp):
             for b in range(0, n_rows, bs):
                 net(X[b:b + bs])
+        sync()
         per_image = (time.perf_counter() - start) / n_rows
         lines.append(f"| {name} | {per_step:.2f} | {per_step * batches_per_epoch:.0f} | "
                      f"{per_image * 1000:.1f} |")
@@ -230,6 +245,9 @@ def main():
     parser.add_argument("what", choices=["speed", "accuracy"])
     parser.add_argument("--batches", type=int, default=6)
     parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument("--device", default="cpu", help="speed: torch device (cpu, cuda)")
+    parser.add_argument("--no-amp", dest="amp", action="store_false",
+                        help="speed on CUDA: float32 instead of bfloat16 autocast")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--threads", type=int, default=None,

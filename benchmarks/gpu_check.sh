@@ -2,9 +2,11 @@
 # The checks to run on a machine with a CUDA GPU (CI has none), in one go:
 #   1. every neural estimator fits and predicts on CUDA (tests/test_cuda.py);
 #   2. seconds per generator epoch at full CUB-stand-in size on the GPU, for the
-#      three generative estimators (BENCHMARKS.md, "Seconds per generator epoch").
+#      three generative estimators (BENCHMARKS.md, "Seconds per generator epoch");
+#   3. MSDN / MSDN++ seconds per training step at CUB scale on the GPU, bfloat16
+#      autocast and float32 (BENCHMARKS.md, "Speed at CUB scale").
 # Usage (from the repository root, torch with CUDA installed, ../shared/data present
-# for step 2): bash benchmarks/gpu_check.sh [OUT_DIR]
+# for steps 2 and 3): bash benchmarks/gpu_check.sh [OUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-benchmarks/results}"
@@ -15,3 +17,6 @@ for method in CLSWGANClassifier SemanticKDClassifier SDDNClassifier; do
   python benchmarks/bench_generative.py epoch --method "$method" --epochs 2 --device cuda \
     --results "$out/generative_gpu.jsonl"
 done
+python benchmarks/bench_attention.py speed --device cuda --batches 20 --out "$out/attention_speed_gpu.md"
+python benchmarks/bench_attention.py speed --device cuda --batches 20 --no-amp \
+  --out "$out/attention_speed_gpu_fp32.md"
