@@ -15,6 +15,7 @@ from ..nn.attention import COUNTERFACTUALS, MutualAttentionNetwork
 from ..nn.attention_losses import (attribute_cross_entropy, calibration_margin,
                                    attribute_regression_loss, causal_effect_loss,
                                    self_calibration_loss, semantic_distillation_loss)
+from ..utils._docstring import fill_doc
 from ._presets import msdn_preset
 
 __all__ = ["MSDNClassifier", "MSDNPlusPlusClassifier"]
@@ -68,6 +69,7 @@ class _MutualAttentionNet(MultiOptimizerNet):
         return losses
 
 
+@fill_doc
 class MSDNClassifier(BaseGZSLClassifier):
     """Mutually semantic distillation network (MSDN, Chen et al., CVPR 2022).
 
@@ -149,14 +151,11 @@ class MSDNClassifier(BaseGZSLClassifier):
         Calibrated stacking: subtracted from the scores of seen classes at
         prediction time. The official code's built-in margin (+1 unseen, -1
         seen) equals ``seen_bias=2.0``; choose it on validation classes.
-    candidates : {"all", "unseen", "seen"}, default="all"
-        Classes that ``predict`` may return.
-    device : str, default="auto"
-        Torch device; ``"auto"`` is CUDA when available, else CPU.
+%(candidates)s
+%(device)s
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation and batch shuffling.
-    verbose : int, default=1
-        0 silent, 1 progress bar, 2 also skorch's per-epoch table.
+%(verbose)s
 
     Attributes
     ----------
@@ -411,6 +410,7 @@ class MSDNClassifier(BaseGZSLClassifier):
                 "visual_to_attribute": np.concatenate(va)}
 
 
+@fill_doc
 class MSDNPlusPlusClassifier(MSDNClassifier):
     """Mutually causal semantic distillation network (MSDN++, Chen et al., 2026).
 
@@ -475,14 +475,11 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
         bfloat16 autocast on CUDA (ignored on CPU).
     seen_bias : float, default=0.0
         Calibrated stacking at prediction (the official margin is 2.0).
-    candidates : {"all", "unseen", "seen"}, default="all"
-        Classes that ``predict`` may return.
-    device : str, default="auto"
-        Torch device; ``"auto"`` is CUDA when available.
+%(candidates)s
+%(device)s
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, shuffling and the counterfactual draws.
-    verbose : int, default=1
-        0 silent, 1 progress bar, 2 also skorch's per-epoch table.
+%(verbose)s
 
     Attributes
     ----------

@@ -8,8 +8,10 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval
 
 from ..base import BaseGZSLClassifier
+from ..utils._docstring import fill_doc
 
 
+@fill_doc
 class ESZSLClassifier(BaseGZSLClassifier):
     """Embarrassingly simple zero-shot learning (Romera-Paredes & Torr, 2015).
 
@@ -35,12 +37,8 @@ class ESZSLClassifier(BaseGZSLClassifier):
         :math:`\\gamma`, the ridge penalty in feature space.
     semantic_reg : float, default=1.0
         :math:`\\lambda`, the ridge penalty in semantic space.
-    seen_bias : float, default=0.0
-        Calibrated stacking: subtracted from the scores of seen classes at
-        prediction time. Raise it to predict unseen classes more often.
-    candidates : {"all", "unseen", "seen"}, default="all"
-        Classes that ``predict`` may return: all of them (GZSL), only unseen
-        ones (conventional ZSL), or only seen ones.
+%(seen_bias)s
+%(candidates)s
 
     Attributes
     ----------

@@ -9,8 +9,10 @@ from sklearn.preprocessing import normalize
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..base import BaseGZSLClassifier
+from ..utils._docstring import fill_doc
 
 
+@fill_doc
 class SAEClassifier(BaseGZSLClassifier):
     """Semantic autoencoder for zero-shot learning (Kodirov et al., 2017).
 
@@ -37,11 +39,8 @@ class SAEClassifier(BaseGZSLClassifier):
         space and compares it with the class vectors; ``"s2f"`` decodes the
         class vectors into feature space and compares them with the sample.
         Both use cosine similarity.
-    seen_bias : float, default=0.0
-        Calibrated stacking: subtracted from the scores of seen classes at
-        prediction time.
-    candidates : {"all", "unseen", "seen"}, default="all"
-        Classes that ``predict`` may return.
+%(seen_bias)s
+%(candidates)s
 
     Attributes
     ----------

@@ -36,6 +36,7 @@ from ..nn.generative import (ConditionalCritic, ConditionalEncoder, ConditionalG
                              SoftmaxClassifier)
 from ..nn.generative_losses import (classification_loss, gradient_penalty, vae_loss,
                                     wgan_generator_loss, wgan_gp_critic_loss)
+from ..utils._docstring import fill_doc as _fill_doc
 
 __all__ = ["FeatureGenerator", "BaseGenerativeClassifier", "GenerativeNet", "ClassifierNet"]
 
@@ -413,11 +414,9 @@ class BaseGenerativeClassifier(BaseGZSLClassifier):
 
 
 def fill_doc(cls):
-    """Insert the shared parameter and attribute docs into ``cls.__doc__``."""
-    cls.__doc__ = (cls.__doc__.replace("%(backbone_parameters)s", _BACKBONE_PARAMETERS.strip("\n"))
-                   .replace("%(common_parameters)s", _COMMON_PARAMETERS.strip("\n"))
-                   .replace("%(common_attributes)s", _COMMON_ATTRIBUTES.strip("\n")))
-    return cls
+    """Insert the generative family's parameter and attribute docs into ``cls.__doc__``."""
+    return _fill_doc(cls, backbone_parameters=_BACKBONE_PARAMETERS,
+                     common_parameters=_COMMON_PARAMETERS, common_attributes=_COMMON_ATTRIBUTES)
 
 
 _BACKBONE_PARAMETERS = """
@@ -469,18 +468,12 @@ _COMMON_PARAMETERS = """
         of the table (zero mean, unit variance) before the networks read it;
         ``None`` uses the table as given (the papers use L2-normalised
         attributes, whose entries are small next to the N(0, I) noise).
-    seen_bias : float, default=0.0
-        Calibrated stacking: subtracted from the log-probabilities of seen
-        classes at prediction time. Choose it on validation data
-        (:func:`skzsl.model_selection.select_seen_bias`).
-    candidates : {"all", "unseen", "seen"}, default="all"
-        Classes ``predict`` may return: all (GZSL), unseen only (ZSL) or seen only.
+%(seen_bias)s
+%(candidates)s
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, batch order, noise and synthesis.
-    device : str, default="auto"
-        Torch device; ``"auto"`` is CUDA when available, else CPU.
-    verbose : int, default=1
-        0 silent, 1 progress bars, 2 also skorch's per-epoch tables.
+%(device)s
+%(verbose)s
 """
 
 _COMMON_ATTRIBUTES = """

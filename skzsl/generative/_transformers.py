@@ -15,6 +15,7 @@ from .._training import (MultiOptimizerNet, build_net, resolve_device, seed_from
 from ..nn.generative import (DisentangledAutoencoder, RelationNet, SelfDistillationEmbedding,
                              TCDiscriminator)
 from ..semantics import ClassAttributes, check_class_attributes
+from ..utils._docstring import fill_doc
 from ._base import _ADAM_GAN, _PREDICT_CHUNK, ModuleBundle
 from ._sddn import disentanglement_terms, self_distillation_terms, tc_discriminator_loss
 
@@ -137,6 +138,7 @@ class _NeuralTransformer(TransformerMixin, BaseEstimator):
         return np.concatenate(out)
 
 
+@fill_doc
 class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransformer):
     """Refine visual features by self-distillation (SDDN's self-distillation embedding).
 
@@ -170,10 +172,8 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
         Adam learning rate (``betas=(0.5, 0.999)``).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation and batch order.
-    device : str, default="auto"
-        Torch device; ``"auto"`` is CUDA when available, else CPU.
-    verbose : int, default=1
-        0 silent, 1 progress bar, 2 also skorch's per-epoch table.
+%(device)s
+%(verbose)s
 
     Attributes
     ----------
@@ -255,6 +255,7 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
         return self.module_.embedding.embed(X)
 
 
+@fill_doc
 class VisualSemanticDisentangler(_NeuralTransformer):
     """Split features into semantic-consistent and residual parts (SDDN's disentanglement).
 
@@ -292,10 +293,8 @@ class VisualSemanticDisentangler(_NeuralTransformer):
         Adam learning rate (``betas=(0.5, 0.999)``).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, batch order and the discriminator's shuffles.
-    device : str, default="auto"
-        Torch device; ``"auto"`` is CUDA when available, else CPU.
-    verbose : int, default=1
-        0 silent, 1 progress bar, 2 also skorch's per-epoch table.
+%(device)s
+%(verbose)s
 
     Attributes
     ----------
