@@ -540,14 +540,15 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
                  calibration_weight=0.1, distillation_weight=1e-3, regression_weight=0.0,
                  fusion_weight=0.9, calibration_margin=1.0, trainable_embeddings=True,
                  normalize_embeddings=False, normalize_features=True,
-                 position_embedding=False, causal_weight=1.0,
-                 counterfactual="random", max_epochs=30, batch_size=50, lr=1e-4, weight_decay=1e-4, momentum=0.9,
+                 position_embedding=False, causal_weight=1.0, counterfactual="random",
+                 max_epochs=30, batch_size=50, lr=1e-4, weight_decay=1e-4, momentum=0.9,
                  mixed_precision=True, seen_bias=0.0, candidates="all", device="auto",
                  random_state=None, verbose=1):
         super().__init__(
             class_attributes, attribute_embeddings=attribute_embeddings,
             calibration_weight=calibration_weight, distillation_weight=distillation_weight,
-            regression_weight=regression_weight, fusion_weight=fusion_weight, calibration_margin=calibration_margin,
+            regression_weight=regression_weight, fusion_weight=fusion_weight,
+            calibration_margin=calibration_margin,
             trainable_embeddings=trainable_embeddings, normalize_embeddings=normalize_embeddings,
             normalize_features=normalize_features, position_embedding=position_embedding,
             max_epochs=max_epochs, batch_size=batch_size,

@@ -68,10 +68,10 @@ class ModuleBundle(nn.Module):
         return self.class_semantics[self.seen_index]
 
     def random_unseen(self, n):
-        """``n`` unseen class positions drawn uniformly with replacement (torch's RNG);
-        ``None`` when the table has no unseen class."""
-        if self.unseen_index.numel() == 0:
-            return None
+        """``n`` unseen class positions drawn uniformly with replacement (torch's RNG).
+
+        The table must have an unseen class.
+        """
         draw = torch.randint(self.unseen_index.numel(), (n,), device=self.unseen_index.device)
         return self.unseen_index[draw]
 

@@ -168,7 +168,8 @@ class SDDNClassifier(BaseGenerativeClassifier):
 
     The visual feature, the refined feature and the semantic-consistent latent
     are then fused (concatenated; see ``fusion``) to train the GZSL softmax
-    classifier on real seen and synthetic unseen samples. Every weight can be set to 0 for ablation.
+    classifier on real seen and synthetic unseen samples. Every weight can be
+    set to 0 for ablation.
 
     Parameters
     ----------
