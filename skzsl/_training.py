@@ -24,13 +24,16 @@ import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, PassthroughScoring
 from skorch.dataset import unpack_data
+from torch.utils.data import DataLoader, Sampler
 from sklearn.utils import check_random_state
 from tqdm.auto import tqdm
 
 __all__ = [
     "MultiOptimizerNet",
     "EpochProgressBar",
+    "ClassBalancedBatchSampler",
     "build_net",
+    "class_balanced_loader",
     "resolve_device",
     "seed_from_random_state",
     "seeded",
@@ -85,6 +88,89 @@ def seeded(seed, device="cpu"):
 def to_numpy(tensor):
     """A detached CPU numpy copy of a tensor."""
     return tensor.detach().to("cpu", torch.float32).numpy()
+
+
+class ClassBalancedBatchSampler(Sampler):
+    """Class-balanced training batches, drawn as the official MSDN loaders draw them.
+
+    Every batch takes ``min(n_classes, batch_size)`` distinct classes, chosen
+    uniformly without replacement, and ``max(batch_size // n_classes, 1)``
+    samples of each, chosen uniformly with replacement within the class (the
+    ``is_balance=True`` branch of ``next_batch`` in the AWA2 and SUN loaders of
+    shiming-chen/MSDN). With more classes than ``batch_size`` a batch is one
+    sample of each of ``batch_size`` classes; with fewer, every class appears
+    equally often. An epoch has ``max(n_samples // batch_size, 1)`` batches,
+    the number of steps of the official scripts (``n_train * epochs // 50``
+    iterations in all).
+
+    Draws come from torch's global generator, so :func:`seeded` makes them
+    reproducible.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n_samples,)
+        Class label of each training sample.
+    batch_size : int
+        Requested batch size; the batch holds
+        ``min(n_classes, batch_size) * max(batch_size // n_classes, 1)``
+        samples.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skzsl._training import ClassBalancedBatchSampler
+    >>> sampler = ClassBalancedBatchSampler(np.repeat([0, 1, 2], [90, 5, 5]), batch_size=6)
+    >>> len(sampler), [len(batch) for batch in sampler][:3]
+    (16, [6, 6, 6])
+    """
+
+    def __init__(self, labels, batch_size):
+        labels = np.asarray(labels).ravel()
+        if labels.size == 0:
+            raise ValueError("ClassBalancedBatchSampler needs at least one sample.")
+        _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+        # samples sorted by class: class k owns order[starts[k]:starts[k] + counts[k]]
+        self._order = torch.as_tensor(np.argsort(inverse, kind="stable"))
+        self._counts = torch.as_tensor(counts)
+        self._starts = torch.as_tensor(np.cumsum(counts) - counts)
+        self.batch_size = int(batch_size)
+        self.n_batches = max(labels.size // self.batch_size, 1)
+
+    def __len__(self):
+        return self.n_batches
+
+    def __iter__(self):
+        n_classes = self._counts.numel()
+        n_drawn = min(n_classes, self.batch_size)
+        per_class = max(self.batch_size // n_classes, 1)
+        for _ in range(self.n_batches):
+            classes = torch.randperm(n_classes)[:n_drawn]
+            offsets = (torch.rand(n_drawn, per_class)
+                       * self._counts[classes, None]).long()
+            yield self._order[self._starts[classes, None] + offsets].ravel().tolist()
+
+
+def class_balanced_loader(dataset, batch_size, **kwargs):
+    """A skorch ``iterator_train`` over :class:`ClassBalancedBatchSampler` batches.
+
+    Parameters
+    ----------
+    dataset : skorch.dataset.Dataset
+        The training set skorch builds from ``(X, y)``; its ``y`` gives the classes.
+    batch_size : int
+        Requested batch size.
+    **kwargs
+        Other ``DataLoader`` arguments (``iterator_train__*``).
+
+    Returns
+    -------
+    loader : torch.utils.data.DataLoader
+    """
+    labels = dataset.y
+    if isinstance(labels, torch.Tensor):
+        labels = labels.cpu().numpy()
+    return DataLoader(dataset, batch_sampler=ClassBalancedBatchSampler(labels, batch_size),
+                      **kwargs)
 
 
 class EpochProgressBar(Callback):
@@ -214,11 +300,11 @@ class MultiOptimizerNet(NeuralNet):
 
 
 def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
-              desc=None, callbacks=(), **kwargs):
+              desc=None, callbacks=(), class_balanced=False, **kwargs):
     """Build a skorch net with skzsl's conventions.
 
     No internal validation split (model selection happens outside, on
-    validation classes), shuffled training batches, an epoch progress bar when
+    validation classes), shuffled (or class-balanced) training batches, an epoch progress bar when
     ``verbose >= 1`` and skorch's epoch table when ``verbose >= 2``.
 
     Parameters
@@ -239,6 +325,9 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
         Label of the progress bar.
     callbacks : sequence of (name, Callback), default=()
         Extra callbacks.
+    class_balanced : bool, default=False
+        Draw training batches with :class:`ClassBalancedBatchSampler` instead
+        of shuffling the samples.
     **kwargs
         Passed to ``net_class``.
 
@@ -250,7 +339,10 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
     cbs = list(callbacks)
     if verbose >= 1:
         cbs.append(("progress", EpochProgressBar(desc=desc)))
-    kwargs.setdefault("iterator_train__shuffle", True)
+    if class_balanced:
+        kwargs["iterator_train"] = class_balanced_loader
+    else:
+        kwargs.setdefault("iterator_train__shuffle", True)
     net = net_class(
         module,
         max_epochs=max_epochs,

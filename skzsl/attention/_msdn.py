@@ -21,6 +21,18 @@ from ._presets import msdn_preset
 __all__ = ["MSDNClassifier", "MSDNPlusPlusClassifier"]
 
 
+_FRAGMENTS = {
+    "class_balanced": """
+    class_balanced : bool, default=False
+        Draw each training batch from ``min(n_seen, batch_size)`` distinct
+        seen classes, ``max(batch_size // n_seen, 1)`` samples of each (drawn
+        with replacement), as the official AWA2 and SUN scripts do (their
+        presets turn it on), instead of shuffling the samples. An epoch keeps
+        ``max(n_samples // batch_size, 1)`` steps.
+""",
+}
+
+
 class _MutualAttentionNet(MultiOptimizerNet):
     """Trains both sub-nets with one optimizer on the weighted sum of the MSDN(++) losses.
 
@@ -69,7 +81,7 @@ class _MutualAttentionNet(MultiOptimizerNet):
         return losses
 
 
-@fill_doc
+@fill_doc(**_FRAGMENTS)
 class MSDNClassifier(BaseGZSLClassifier):
     """Mutually semantic distillation network (MSDN, Chen et al., CVPR 2022).
 
@@ -139,6 +151,7 @@ class MSDNClassifier(BaseGZSLClassifier):
         Training epochs.
     batch_size : int, default=50
         Mini-batch size (also used at prediction).
+%(class_balanced)s
     lr : float, default=1e-4
         RMSprop learning rate.
     weight_decay : float, default=1e-4
@@ -154,7 +167,7 @@ class MSDNClassifier(BaseGZSLClassifier):
 %(candidates)s
 %(device)s
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation and batch shuffling.
+        Seeds weight initialisation and the batches.
 %(verbose)s
 
     Attributes
@@ -233,6 +246,7 @@ class MSDNClassifier(BaseGZSLClassifier):
         "position_embedding": ["boolean"],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "class_balanced": ["boolean"],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="left")],
@@ -247,7 +261,7 @@ class MSDNClassifier(BaseGZSLClassifier):
                  fusion_weight=0.9, calibration_margin=1.0, trainable_embeddings=True,
                  normalize_embeddings=False, normalize_features=True,
                  position_embedding=False, max_epochs=30,
-                 batch_size=50, lr=1e-4, weight_decay=1e-4, momentum=0.9,
+                 batch_size=50, class_balanced=False, lr=1e-4, weight_decay=1e-4, momentum=0.9,
                  mixed_precision=True, seen_bias=0.0,
                  candidates="all", device="auto", random_state=None, verbose=1):
         self.class_attributes = class_attributes
@@ -263,6 +277,7 @@ class MSDNClassifier(BaseGZSLClassifier):
         self.position_embedding = position_embedding
         self.max_epochs = max_epochs
         self.batch_size = batch_size
+        self.class_balanced = class_balanced
         self.lr = lr
         self.weight_decay = weight_decay
         self.momentum = momentum
@@ -360,7 +375,8 @@ class MSDNClassifier(BaseGZSLClassifier):
                 position_embedding=self.position_embedding, **self._module_options())
             self.net_ = build_net(
                 _MutualAttentionNet, module, max_epochs=self.max_epochs,
-                batch_size=self.batch_size, lr=self.lr, device=self.device_,
+                batch_size=self.batch_size, class_balanced=self.class_balanced,
+                lr=self.lr, device=self.device_,
                 verbose=self.verbose, desc=type(self).__name__.removesuffix("Classifier"),
                 optimizer=torch.optim.RMSprop, optimizer__weight_decay=self.weight_decay,
                 optimizer__momentum=self.momentum, mixed_precision=self.mixed_precision,
@@ -410,7 +426,7 @@ class MSDNClassifier(BaseGZSLClassifier):
                 "visual_to_attribute": np.concatenate(va)}
 
 
-@fill_doc
+@fill_doc(**_FRAGMENTS)
 class MSDNPlusPlusClassifier(MSDNClassifier):
     """Mutually causal semantic distillation network (MSDN++, Chen et al., 2026).
 
@@ -465,6 +481,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
         Training epochs.
     batch_size : int, default=50
         Mini-batch size.
+%(class_balanced)s
     lr : float, default=1e-4
         RMSprop learning rate.
     weight_decay : float, default=1e-4
@@ -478,7 +495,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
 %(candidates)s
 %(device)s
     random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, shuffling and the counterfactual draws.
+        Seeds initialisation, the batches and the counterfactual draws.
 %(verbose)s
 
     Attributes
@@ -541,7 +558,8 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
                  fusion_weight=0.9, calibration_margin=1.0, trainable_embeddings=True,
                  normalize_embeddings=False, normalize_features=True,
                  position_embedding=False, causal_weight=1.0, counterfactual="random",
-                 max_epochs=30, batch_size=50, lr=1e-4, weight_decay=1e-4, momentum=0.9,
+                 max_epochs=30, batch_size=50, class_balanced=False, lr=1e-4,
+                 weight_decay=1e-4, momentum=0.9,
                  mixed_precision=True, seen_bias=0.0, candidates="all", device="auto",
                  random_state=None, verbose=1):
         super().__init__(
@@ -551,7 +569,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
             calibration_margin=calibration_margin,
             trainable_embeddings=trainable_embeddings, normalize_embeddings=normalize_embeddings,
             normalize_features=normalize_features, position_embedding=position_embedding,
-            max_epochs=max_epochs, batch_size=batch_size,
+            max_epochs=max_epochs, batch_size=batch_size, class_balanced=class_balanced,
             lr=lr, weight_decay=weight_decay, momentum=momentum, mixed_precision=mixed_precision,
             seen_bias=seen_bias, candidates=candidates, device=device,
             random_state=random_state, verbose=verbose)

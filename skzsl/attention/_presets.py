@@ -2,7 +2,8 @@
 
 Read from shiming-chen/MSDN (``MSDN_cub.py``, ``MSDN_awa2.py``, ``MSDN_sun.py``,
 ``config/test_*.json``); see ``docs/attention_notes.md`` for the table and the
-settings skzsl does not reproduce (AWA2/SUN class-balanced batches).
+settings skzsl does not reproduce. The AWA2 and SUN loaders draw class-balanced
+batches (``is_balance=True``), hence ``class_balanced=True`` there.
 """
 
 __all__ = ["MSDN_PRESETS", "msdn_preset"]
@@ -11,14 +12,17 @@ __all__ = ["MSDN_PRESETS", "msdn_preset"]
 # class scores at test time is calibrated stacking with gamma = 2.
 MSDN_PRESETS = {
     "CUB": dict(calibration_weight=0.1, distillation_weight=1e-3, fusion_weight=0.9,
-                normalize_embeddings=False, max_epochs=30, batch_size=50, lr=1e-4,
-                weight_decay=1e-4, momentum=0.9, random_state=214, seen_bias=2.0),
+                normalize_embeddings=False, max_epochs=30, batch_size=50,
+                class_balanced=False, lr=1e-4, weight_decay=1e-4, momentum=0.9,
+                random_state=214, seen_bias=2.0),
     "AWA2": dict(calibration_weight=0.12, distillation_weight=1e-7, fusion_weight=1.0,
-                 normalize_embeddings=True, max_epochs=50, batch_size=50, lr=1e-4,
-                 weight_decay=1e-4, momentum=0.0, random_state=87778, seen_bias=2.0),
+                 normalize_embeddings=True, max_epochs=50, batch_size=50,
+                 class_balanced=True, lr=1e-4, weight_decay=1e-4, momentum=0.0,
+                 random_state=87778, seen_bias=2.0),
     "SUN": dict(calibration_weight=1e-4, distillation_weight=1e-2, fusion_weight=0.7,
-                normalize_embeddings=False, max_epochs=70, batch_size=50, lr=1e-4,
-                weight_decay=1e-4, momentum=0.9, random_state=2339, seen_bias=2.0),
+                normalize_embeddings=False, max_epochs=70, batch_size=50,
+                class_balanced=True, lr=1e-4, weight_decay=1e-4, momentum=0.9,
+                random_state=2339, seen_bias=2.0),
 }
 
 
