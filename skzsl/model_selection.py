@@ -70,7 +70,8 @@ class GZSLKFold:
     Parameters
     ----------
     n_splits : int, default=3
-        Number of folds, at least 2.
+        Number of folds, at least 2 and at most the number of classes; equal
+        to it, every fold holds out one class (leave-one-class-out).
     seen_test_size : float, default=0.2
         Fraction of each training class's samples that go to the test fold.
     shuffle : bool, default=True
@@ -148,10 +149,11 @@ class GZSLKFold:
         if y.shape[0] != len(X):
             raise ValueError(f"X has {len(X)} samples but y has {y.shape[0]}.")
         classes = np.unique(y)
-        if classes.size <= self.n_splits:
+        if classes.size < self.n_splits:
             raise ValueError(
-                f"GZSLKFold(n_splits={self.n_splits}) needs more classes than folds so that "
-                f"every fold keeps seen classes; y has {classes.size}. Lower n_splits."
+                f"GZSLKFold(n_splits={self.n_splits}) needs at least as many classes as folds "
+                f"(n_splits equal to the number of classes holds out one class per fold); "
+                f"y has {classes.size}. Lower n_splits."
             )
         rng = check_random_state(self.random_state)
         kfold = KFold(self.n_splits, shuffle=self.shuffle,

@@ -36,6 +36,16 @@ def test_gzsl_kfold_every_class_unseen_once_and_folds_hold_both(data):
     assert set(unseen_count.values()) == {1}
 
 
+def test_gzsl_kfold_leave_one_class_out():
+    y = np.repeat([0, 1, 2, 3], 10)
+    held_out = []
+    for train, test in GZSLKFold(4, random_state=0).split(y, y):
+        unseen = np.setdiff1d(y[test], y[train])
+        assert unseen.size == 1 and np.unique(y[train]).size == 3
+        held_out.append(int(unseen[0]))
+    assert sorted(held_out) == [0, 1, 2, 3]
+
+
 def test_gzsl_kfold_is_deterministic_with_int_seed(data):
     a = [t.tolist() for _, t in GZSLKFold(3, random_state=1).split(data.X_train, data.y_train)]
     b = [t.tolist() for _, t in GZSLKFold(3, random_state=1).split(data.X_train, data.y_train)]
@@ -44,7 +54,7 @@ def test_gzsl_kfold_is_deterministic_with_int_seed(data):
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"n_splits": 1}, "n_splits"),
-    ({"n_splits": 20}, "more classes than folds"),
+    ({"n_splits": 20}, "at least as many classes as folds"),
     ({"seen_test_size": 1.5}, "seen_test_size"),
 ])
 def test_gzsl_kfold_errors(data, kwargs, message):
