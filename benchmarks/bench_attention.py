@@ -163,32 +163,58 @@ DIGIT_GRID = {"position_embedding": [False, True], "calibration_weight": [0.1, 1
 CAUSAL_GRID = {"causal_weight": [0.1, 1.0], "counterfactual": ["random", "uniform"]}
 
 
-def _digit_rows(args):
-    """Digits rows: every method at the same fixed settings, grid searched on validation."""
+def _digit_rows(args, seed=0):
+    """Digits rows: every method at the same fixed settings, grid searched on validation.
+
+    ``seed`` sets the estimators and the validation split (``run_protocol``).
+    """
     data = load_digits_zsl(return_regions=True, region_layout=DIGIT_LAYOUT)
     fixed = dict(DIGIT_FIXED, max_epochs=DIGIT_EPOCHS)
-    rows = [("ESZSL (flattened regions)", run_protocol("eszsl", _flat(data)), "-", "-")]
+    rows = [("ESZSL (flattened regions)", run_protocol("eszsl", _flat(data), random_state=seed),
+             "-", "-")]
     print("digits ESZSL", rows[-1][1]["H"], flush=True)
     methods = _methods(args, None, **fixed)
     for name, est in methods:
-        row = run_protocol(est, data, param_grid=DIGIT_GRID)
+        row = run_protocol(est, data, param_grid=DIGIT_GRID, random_state=seed)
         rows.append((name, row, "on" if est.distillation_weight > 0 else "off",
                      "on" if getattr(est, "causal_weight", 0) > 0 else "off"))
         print("digits", name, row["params"], row["H"], flush=True)
     no_position = {k: v for k, v in DIGIT_GRID.items() if k != "position_embedding"}
     for name in ("MSDN", "MSDN++"):
         est = dict(methods)[name].set_params(position_embedding=False)
-        row = run_protocol(est, data, param_grid=no_position)
+        row = run_protocol(est, data, param_grid=no_position, random_state=seed)
         rows.append((f"{name}, no position embedding", row, "on",
                      "on" if name == "MSDN++" else "off"))
         print("digits", rows[-1][0], row["H"], flush=True)
     chosen = next(row for name, row, *_ in rows if name == "MSDN++")["params"]
     est = dict(methods)["MSDN++"].set_params(**chosen)
-    row = run_protocol(est, data, param_grid=CAUSAL_GRID)
+    row = run_protocol(est, data, param_grid=CAUSAL_GRID, random_state=seed)
     row["params"] = {**chosen, **row["params"]}
     rows.append(("MSDN++, causal settings chosen on validation", row, "on", "on"))
     print("digits", rows[-1][0], row["H"], flush=True)
     return [("digits, 9 windows of 3x3 pixels (9 x 81)", *r) for r in rows]
+
+
+def digit_seeds(args):
+    """The digits rows repeated over seeds: test H per seed, mean and spread."""
+    lines = _header(" ".join(["python benchmarks/bench_attention.py", *sys.argv[1:]]))
+    per_method = {}
+    for seed in args.seeds:
+        for _, name, row, *_ in _digit_rows(args, seed):
+            per_method.setdefault(name, []).append(row)
+    lines += ["| method | test H per seed | test H mean ± sd | val H mean | ZSL T1 mean | "
+              "S mean | U mean |", "|---|---|---|---|---|---|---|"]
+    for name, rows in per_method.items():
+        h = np.array([r["H"] for r in rows])
+        lines.append(
+            f"| {name} | {' '.join(f'{v:.3f}' for v in h)} | {h.mean():.3f} ± {h.std():.3f} | "
+            f"{np.mean([r['val_H'] for r in rows]):.3f} | "
+            f"{np.mean([r['ZSL_T1'] for r in rows]):.3f} | "
+            f"{np.mean([r['S'] for r in rows]):.3f} | {np.mean([r['U'] for r in rows]):.3f} |")
+    lines += ["", f"Seeds {args.seeds}: each sets the estimators and the validation split "
+              "(`run_protocol(random_state=seed)`); everything else as in the one-seed digits "
+              "table. Every choice on validation; test data used once per seed, for the figures."]
+    return "\n".join(lines)
 
 
 def accuracy(args):
@@ -254,11 +280,19 @@ def main():
                         help="torch threads (1 avoids oversubscription on a shared machine)")
     parser.add_argument("--data", choices=["all", "cub", "digits"], default="all",
                         help="accuracy: which data sets to run")
+    parser.add_argument("--seeds", type=int, nargs="+", default=None,
+                        help="accuracy --data digits: repeat the digits rows over these seeds "
+                             "and report test H per seed, mean and sd")
     parser.add_argument("--out", type=str, default=None, help="write the fragment here")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    fragment = speed(args) if args.what == "speed" else accuracy(args)
+    if args.seeds and not (args.what == "accuracy" and args.data == "digits"):
+        parser.error("--seeds goes with: accuracy --data digits")
+    if args.what == "speed":
+        fragment = speed(args)
+    else:
+        fragment = digit_seeds(args) if args.seeds else accuracy(args)
     print(fragment)
     if args.out:
         Path(args.out).write_text(fragment + "\n")

@@ -102,7 +102,8 @@ def semantic_distillation_loss(scores_a, scores_b, eps=1e-12):
     a weighted L1 distance (weights ``d^2 / ||d||_2``) plus the Jensen-Shannon
     divergence. Symmetric, and not detached: both sub-nets learn from it
     (mutual distillation). ``eps`` guards ``||d|| = 0`` (identical scores),
-    where the official code would divide by zero.
+    where the official code would divide by zero: the loss and its gradient
+    stay finite there.
 
     Parameters
     ----------
@@ -117,7 +118,9 @@ def semantic_distillation_loss(scores_a, scores_b, eps=1e-12):
     loss : scalar Tensor
     """
     d = scores_a - scores_b
-    norm = d.pow(2).sum(dim=1, keepdim=True).sqrt().clamp_min(eps)
+    # floor the squared norm before the square root, so that identical scores give a
+    # finite (zero) gradient too, not 0 / 0
+    norm = d.pow(2).sum(dim=1, keepdim=True).clamp_min(eps * eps).sqrt()
     weighted_l1 = (d.abs().pow(3) / norm).sum(dim=1).mean()
     log_p = scores_a.log_softmax(dim=1)
     log_q = scores_b.log_softmax(dim=1)

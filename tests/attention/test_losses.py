@@ -56,6 +56,17 @@ def test_semantic_distillation_loss_is_symmetric_and_flows_to_both():
     assert a.grad.abs().sum() > 0 and b.grad.abs().sum() > 0
 
 
+def test_semantic_distillation_loss_gradient_is_finite_for_identical_scores():
+    # the sub-nets agree exactly (e.g. both start at zero): no 0 / 0 in the backward pass
+    a = torch.zeros(3, 4, requires_grad=True)
+    b = torch.zeros(3, 4, requires_grad=True)
+    loss = semantic_distillation_loss(a, b)
+    loss.backward()
+    assert loss.item() == 0.0
+    assert torch.isfinite(a.grad).all() and torch.isfinite(b.grad).all()
+    assert a.grad.abs().sum() == 0 and b.grad.abs().sum() == 0
+
+
 def test_causal_effect_loss_is_cross_entropy_on_the_effect():
     factual = torch.tensor([[2.0, 1.0]])
     counterfactual = torch.tensor([[2.0, 1.0 - math.log(3.0)]])
