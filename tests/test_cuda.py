@@ -58,3 +58,11 @@ def test_cuda_and_cpu_fits_agree_in_quality(flat):
         est.fit(flat.X_train, flat.y_train)
         scores[device] = est.score(flat.X_test_seen, flat.y_test_seen)
     assert abs(scores["cpu"] - scores["cuda"]) < 0.15
+
+
+def test_class_balanced_batches_on_cuda(regions):
+    from skzsl.attention import MSDNClassifier
+    params = {**FAST_PARAMS["MSDNClassifier"], "device": "cuda", "class_balanced": True,
+              "class_attributes": regions.class_attributes}
+    est = MSDNClassifier(**params).fit(regions.X_train, regions.y_train)
+    assert np.isfinite(est.decision_function(regions.X_test_unseen[:7])).all()
