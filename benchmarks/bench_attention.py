@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/bench_attention.py speed  [--batches 6] [--threads N] [--device cuda]
     python benchmarks/bench_attention.py accuracy [--epochs 10] [--threads N] [--data cub|digits]
+    python benchmarks/bench_attention.py memory [--images 2000] [--threads N]
 
 ``speed`` times training steps on CUB-scale region features (trainval 7057 images,
 49 regions x 2048 features, 312 attributes, 200 classes, batch 50) built by
@@ -14,7 +15,11 @@ validation-only protocol (``skzsl._benchmark.run_protocol``: hyperparameters and
 evaluation) on the CUB region stand-in and on the window region features of
 ``load_digits_zsl`` (``region_layout="window"``), for ESZSL on flattened region
 features, MSDN, MSDN++ and the ablations (distillation, causal attention and, on
-digits, the region position embedding). Both print a markdown fragment for BENCHMARKS.md.
+digits, the region position embedding). ``memory`` fits MSDN for one epoch on
+CUB-shaped region features (49 x 2048) held in memory and read from a read-only
+``np.memmap`` file, each in a fresh process, and reports the peak anonymous resident
+memory of each (file-backed pages of the map are the OS's page cache, not the
+process's). Each prints a markdown fragment for BENCHMARKS.md.
 """
 
 import argparse
@@ -266,9 +271,92 @@ def accuracy(args):
     return "\n".join(lines)
 
 
+def _peak_anon_mib(fn):
+    """Run ``fn`` while sampling RssAnon (Linux) every 20 ms; its peak in MiB."""
+    import threading
+    peak, done = [0], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            with open("/proc/self/status") as status:
+                for line in status:
+                    if line.startswith("RssAnon:"):
+                        peak[0] = max(peak[0], int(line.split()[1]))
+            done.wait(0.02)
+
+    thread = threading.Thread(target=sample)
+    thread.start()
+    try:
+        fn()
+    finally:
+        done.set()
+        thread.join()
+    return peak[0] / 1024
+
+
+def _memory_child(path, n_images, mode):
+    """In a fresh process: fit MSDN for one epoch on the file, as an array or as a map."""
+    shape = (n_images, 49, 2048)
+    y = np.arange(n_images) % 50
+    table = {label: row for label, row in enumerate(np.random.RandomState(0).rand(60, 312))}
+    est = MSDNClassifier(table, max_epochs=1, batch_size=50, verbose=0, random_state=0,
+                         device="cpu")
+    baseline = _peak_anon_mib(lambda: None)
+    start = time.perf_counter()
+    if mode == "memmap":
+        peak = _peak_anon_mib(lambda: est.fit(
+            np.memmap(path, dtype=np.float32, mode="r", shape=shape), y))
+    else:
+        peak = _peak_anon_mib(lambda: est.fit(np.fromfile(path, np.float32).reshape(shape), y))
+    print(f"{baseline:.0f} {peak:.0f} {time.perf_counter() - start:.1f}")
+
+
+def memory(args):
+    """Peak anonymous memory of an MSDN epoch: array in memory vs read-only memmap."""
+    import subprocess
+    import tempfile
+    shape = (args.images, 49, 2048)
+    size_mib = np.prod(shape) * 4 / 2**20
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "regions.f32")
+        writer = np.memmap(path, dtype=np.float32, mode="w+", shape=shape)
+        rng = np.random.default_rng(0)
+        for start in range(0, shape[0], 250):
+            writer[start:start + 250] = rng.random((min(250, shape[0] - start), 49, 2048),
+                                                   dtype=np.float32)
+        writer.flush()
+        del writer
+        for mode in ("array", "memmap"):
+            out = subprocess.run(
+                [sys.executable, __file__, "_memory_child", path, str(args.images), mode,
+                 "--threads", str(args.threads or torch.get_num_threads())],
+                check=True, capture_output=True, text=True).stdout.split()
+            rows.append((mode, *map(float, out[-3:])))
+    lines = _header(" ".join(["python benchmarks/bench_attention.py", *sys.argv[1:]]))
+    lines += [f"Region features: {args.images} x 49 x 2048 float32 ({size_mib:.0f} MiB), "
+              "one MSDN epoch (batch 50), each in a fresh process.", "",
+              "| X passed to fit | peak anonymous RSS during fit (MiB) | above the process's "
+              "start (MiB) | load + fit s |", "|---|---|---|---|"]
+    for mode, baseline, peak, seconds in rows:
+        name = ("array in memory (`np.fromfile`)" if mode == "array"
+                else "read-only `np.memmap`")
+        lines.append(f"| {name} | {peak:.0f} | {peak - baseline:.0f} | {seconds:.0f} |")
+    ratio = (rows[1][2] - rows[1][1]) / (rows[0][2] - rows[0][1])
+    lines += ["", f"memmap / array, memory above start: {ratio:.2f}"]
+    return "\n".join(lines)
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "_memory_child":
+        threads = int(sys.argv[sys.argv.index("--threads") + 1])
+        torch.set_num_threads(threads)
+        _memory_child(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["speed", "accuracy"])
+    parser.add_argument("what", choices=["speed", "accuracy", "memory"])
+    parser.add_argument("--images", type=int, default=2000,
+                        help="memory: number of 49 x 2048 region maps in the file")
     parser.add_argument("--batches", type=int, default=6)
     parser.add_argument("--batch-size", type=int, default=50)
     parser.add_argument("--device", default="cpu", help="speed: torch device (cpu, cuda)")
@@ -291,6 +379,8 @@ def main():
         parser.error("--seeds goes with: accuracy --data digits")
     if args.what == "speed":
         fragment = speed(args)
+    elif args.what == "memory":
+        fragment = memory(args)
     else:
         fragment = digit_seeds(args) if args.seeds else accuracy(args)
     print(fragment)

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, PassthroughScoring
-from skorch.dataset import unpack_data
+from skorch.dataset import Dataset, unpack_data
 from torch.utils.data import DataLoader, Sampler
 from sklearn.utils import check_random_state
 from tqdm.auto import tqdm
@@ -31,6 +31,7 @@ from tqdm.auto import tqdm
 __all__ = [
     "MultiOptimizerNet",
     "EpochProgressBar",
+    "RowCopyDataset",
     "ClassBalancedBatchSampler",
     "build_net",
     "class_balanced_loader",
@@ -88,6 +89,23 @@ def seeded(seed, device="cpu"):
 def to_numpy(tensor):
     """A detached CPU numpy copy of a tensor."""
     return tensor.detach().to("cpu", torch.float32).numpy()
+
+
+class RowCopyDataset(Dataset):
+    """skorch's ``Dataset``, copying a row only when it is read-only.
+
+    A read-only array, such as a ``np.memmap`` opened with ``mode="r"`` for
+    region features larger than memory, is read row by row as skorch always
+    does (nothing is loaded up front); each row of a batch is copied so that
+    torch gets writable memory (it warns on read-only NumPy arrays). Writable
+    arrays pass through unchanged.
+    """
+
+    def transform(self, X, y):
+        X, y = super().transform(X, y)
+        if isinstance(X, np.ndarray) and not X.flags.writeable:
+            X = X.copy()
+        return X, y
 
 
 class ClassBalancedBatchSampler(Sampler):
@@ -304,8 +322,10 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
     """Build a skorch net with skzsl's conventions.
 
     No internal validation split (model selection happens outside, on
-    validation classes), shuffled (or class-balanced) training batches, an epoch progress bar when
-    ``verbose >= 1`` and skorch's epoch table when ``verbose >= 2``.
+    validation classes), shuffled (or class-balanced) training batches, rows
+    read through :class:`RowCopyDataset` (read-only memory maps work), an
+    epoch progress bar when ``verbose >= 1`` and skorch's epoch table when
+    ``verbose >= 2``.
 
     Parameters
     ----------
@@ -343,6 +363,7 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
         kwargs["iterator_train"] = class_balanced_loader
     else:
         kwargs.setdefault("iterator_train__shuffle", True)
+    kwargs.setdefault("dataset", RowCopyDataset)
     net = net_class(
         module,
         max_epochs=max_epochs,

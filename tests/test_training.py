@@ -72,3 +72,14 @@ def test_msdn_class_balanced_training():
     np.testing.assert_array_equal(balanced.decision_function(X), again.decision_function(X))
     assert [msdn_preset(name)["class_balanced"] for name in ("CUB", "AWA2", "SUN")] == [
         False, True, True]
+
+
+def test_row_copy_dataset_copies_only_read_only_rows():
+    from skzsl._training import RowCopyDataset
+    X = np.arange(12, dtype=np.float32).reshape(4, 3)
+    row, _ = RowCopyDataset(X, np.zeros(4))[1]
+    assert np.shares_memory(row, X)                      # writable: passed through
+    X.setflags(write=False)
+    row, _ = RowCopyDataset(X, np.zeros(4))[1]
+    assert not np.shares_memory(row, X) and row.flags.writeable
+    np.testing.assert_array_equal(row, [3, 4, 5])

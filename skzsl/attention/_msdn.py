@@ -387,7 +387,10 @@ class MSDNClassifier(BaseGZSLClassifier):
 
     def _batches(self, X):
         for start in range(0, X.shape[0], self.batch_size):
-            yield torch.as_tensor(X[start:start + self.batch_size]).to(self.device_)
+            batch = X[start:start + self.batch_size]
+            if not batch.flags.writeable:      # e.g. a read-only np.memmap: torch wants a copy
+                batch = batch.copy()
+            yield torch.as_tensor(batch).to(self.device_)
 
     def _decision_scores(self, X):
         module = self.net_.module_.eval()

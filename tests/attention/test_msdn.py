@@ -1,5 +1,7 @@
 """MSDNClassifier and MSDNPlusPlusClassifier: inputs, semantics, training, presets."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -181,3 +183,23 @@ def test_position_embedding_tells_where_a_pattern_is(Est):
     with_pos = Est(position_embedding=True, **params).fit(X, y)
     assert with_pos.net_.module_.position.weight.shape == (R, f)
     assert np.mean(with_pos.predict(X) == y) > 0.9
+
+
+@pytest.mark.parametrize("Est", ESTIMATORS)
+def test_read_only_memmap_is_read_in_place(Est, tmp_path, regions):
+    """Region features larger than memory: a read-only np.memmap is not copied whole."""
+    X = regions.X_train.astype(np.float32)
+    path = tmp_path / "regions.dat"
+    writer = np.memmap(path, dtype=np.float32, mode="w+", shape=X.shape)
+    writer[:] = X
+    writer.flush()
+    mapped = np.memmap(path, dtype=np.float32, mode="r", shape=X.shape)
+    est = Est(class_attributes=regions.class_attributes, **FAST)
+    validated, _ = est._validate_X(mapped, reset=True, y=regions.y_train)
+    assert np.shares_memory(validated, mapped)          # validation made no copy
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                   # no "non-writable" torch warning
+        from_disk = est.fit(mapped, regions.y_train).decision_function(mapped)
+    in_memory = Est(class_attributes=regions.class_attributes, **FAST).fit(
+        X, regions.y_train).decision_function(X)
+    np.testing.assert_array_equal(from_disk, in_memory)
