@@ -37,16 +37,24 @@ from sklearn.utils import Bunch
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from region_standin import (cub_region_features, cub_trainval_labels,  # noqa: E402
-                            load_cub_region_standin, shared_data)
+from region_standin import (  # noqa: E402
+    cub_region_features,
+    cub_trainval_labels,
+    load_cub_region_standin,
+    shared_data,
+)
 
 from skzsl._benchmark import run_protocol  # noqa: E402
 from skzsl.attention import MSDNClassifier, MSDNPlusPlusClassifier  # noqa: E402
 from skzsl.datasets import load_digits_zsl  # noqa: E402
 from skzsl.nn.attention import MutualAttentionNetwork  # noqa: E402
-from skzsl.nn.attention_losses import (attribute_cross_entropy, calibration_margin,  # noqa: E402
-                                       causal_effect_loss, self_calibration_loss,
-                                       semantic_distillation_loss)
+from skzsl.nn.attention_losses import (  # noqa: E402
+    attribute_cross_entropy,
+    calibration_margin,
+    causal_effect_loss,
+    self_calibration_loss,
+    semantic_distillation_loss,
+)
 
 
 def _machine():
@@ -91,7 +99,7 @@ def speed(args):
         net = MutualAttentionNetwork(2048, w2v, att, causal=causal).to(device)
         opt = torch.optim.RMSprop(net.parameters(), lr=1e-4, weight_decay=1e-4, momentum=0.9)
 
-        def step(xb, yb):
+        def step(xb, yb, net=net, opt=opt, causal=causal):
             # the estimator's mixed precision: bfloat16 autocast on CUDA only
             with torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda and args.amp):
                 out = net(xb)

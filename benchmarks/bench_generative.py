@@ -45,8 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from standins import load_cub_standin, load_sun_attribute_benchmark  # noqa: E402
 
 from skzsl import generative  # noqa: E402
-from skzsl.datasets import load_digits_zsl  # noqa: E402
 from skzsl._benchmark import run_protocol, validation_split  # noqa: E402
+from skzsl.datasets import load_digits_zsl  # noqa: E402
 from skzsl.model_selection import select_hyperparameters  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "generative.jsonl"

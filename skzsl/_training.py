@@ -21,11 +21,11 @@ from numbers import Integral
 
 import numpy as np
 import torch
+from sklearn.utils import check_random_state
 from skorch import NeuralNet
 from skorch.callbacks import Callback, PassthroughScoring
 from skorch.dataset import Dataset, unpack_data
 from torch.utils.data import DataLoader, Sampler
-from sklearn.utils import check_random_state
 from tqdm.auto import tqdm
 
 __all__ = [

@@ -38,7 +38,8 @@ def _load(args, regions=False):
         return load_xlsa17(name, data_home=args.data_home, semantics=args.semantics,
                            features=args.features)
     raise SystemExit(
-        f"skzsl: unknown dataset {name!r}; use 'digits', 'synthetic' or one of {', '.join(XLSA17)}."
+        f"skzsl: unknown dataset {name!r}; use 'digits', 'synthetic' or one of "
+        f"{', '.join(XLSA17)}."
     )
 
 
@@ -112,7 +113,8 @@ def build_parser():
                        help="'digits' (embedded, default), 'synthetic', or an xlsa17 name "
                             f"({', '.join(XLSA17)}) read from --data-home")
     bench.add_argument("--data-home", default=None,
-                       help="folder holding the xlsa17 data (default: $SKZSL_DATA or ~/skzsl_data)")
+                       help="folder holding the xlsa17 data "
+                            "(default: $SKZSL_DATA or ~/skzsl_data)")
     bench.add_argument("--features", default=None,
                        help="your own features: a .npy (n_images x d) or .mat file in "
                             "res101.mat row order")

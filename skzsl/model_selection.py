@@ -320,7 +320,7 @@ def select_seen_bias(estimator, X, y, *, min_seen_accuracy=0.0):
     final, Xt = _unwrap(estimator, X)
     biases, seen_acc, unseen_acc = seen_unseen_curve(
         y, final._raw_scores(Xt), classes=final.classes_, seen_classes=final.seen_classes_)
-    h = np.array([harmonic_mean(s, u) for s, u in zip(seen_acc, unseen_acc)])
+    h = np.array([harmonic_mean(s, u) for s, u in zip(seen_acc, unseen_acc, strict=True)])
     h[seen_acc < min_seen_accuracy] = -1.0
     best = int(np.argmax(h))
     # H is constant for biases in [biases[best], biases[best + 1]); take the middle.

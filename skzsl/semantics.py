@@ -175,7 +175,8 @@ class ClassAttributes:
         lengths = {np.size(mapping[k]) for k in labels}
         if len(lengths) != 1:
             raise ValueError(
-                f"Class vectors in the class-attribute dict have different lengths {sorted(lengths)}; "
+                "Class vectors in the class-attribute dict have different lengths "
+                f"{sorted(lengths)}; "
                 "every class needs a vector of the same length."
             )
         matrix = np.vstack([np.ravel(np.asarray(mapping[k], dtype=np.float64)) for k in labels])

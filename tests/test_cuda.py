@@ -7,11 +7,10 @@ CI has no GPU: these tests run on a machine that has one, e.g. through
 import numpy as np
 import pytest
 import torch
+from test_common import FAST_PARAMS  # tests/ is on sys.path (rootdir-relative imports)
 
 from skzsl.datasets import make_zsl_classification
 from skzsl.utils import all_estimators
-
-from test_common import FAST_PARAMS  # tests/ is on sys.path (rootdir-relative imports)
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 

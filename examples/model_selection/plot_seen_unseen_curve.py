@@ -63,7 +63,7 @@ s, u = seen_acc[at_bias], unseen_acc[at_bias]
 print(f"validation bias {bias:.3f}: test S={s:.3f} U={u:.3f} H={harmonic_mean(s, u):.3f}")
 
 # the best H on the curve, for reference only: the test set cannot choose
-h = np.array([harmonic_mean(a, b) for a, b in zip(seen_acc, unseen_acc)])
+h = np.array([harmonic_mean(a, b) for a, b in zip(seen_acc, unseen_acc, strict=True)])
 print(f"best H anywhere on the test curve: {h.max():.3f}")
 
 # %%

@@ -8,13 +8,24 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._training import (MultiOptimizerNet, build_net, resolve_device,
-                         seed_from_random_state, seeded, to_numpy)
+from .._training import (
+    MultiOptimizerNet,
+    build_net,
+    resolve_device,
+    seed_from_random_state,
+    seeded,
+    to_numpy,
+)
 from ..base import BaseGZSLClassifier
 from ..nn.attention import COUNTERFACTUALS, MutualAttentionNetwork
-from ..nn.attention_losses import (attribute_cross_entropy, calibration_margin,
-                                   attribute_regression_loss, causal_effect_loss,
-                                   self_calibration_loss, semantic_distillation_loss)
+from ..nn.attention_losses import (
+    attribute_cross_entropy,
+    attribute_regression_loss,
+    calibration_margin,
+    causal_effect_loss,
+    self_calibration_loss,
+    semantic_distillation_loss,
+)
 from ..utils._docstring import fill_doc
 from ._presets import msdn_preset
 

@@ -17,9 +17,8 @@ Prediction is the classifier's log-probabilities; the base class applies
 ``seen_bias`` and ``candidates``.
 """
 
-from numbers import Integral, Real
-
 from functools import partial
+from numbers import Integral, Real
 
 import numpy as np
 import torch
@@ -29,13 +28,28 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
-from .._training import (MultiOptimizerNet, build_net, resolve_device, seed_from_random_state,
-                         seeded, to_numpy)
+from .._training import (
+    MultiOptimizerNet,
+    build_net,
+    resolve_device,
+    seed_from_random_state,
+    seeded,
+    to_numpy,
+)
 from ..base import BaseGZSLClassifier
-from ..nn.generative import (ConditionalCritic, ConditionalEncoder, ConditionalGenerator,
-                             SoftmaxClassifier)
-from ..nn.generative_losses import (classification_loss, gradient_penalty, vae_loss,
-                                    wgan_generator_loss, wgan_gp_critic_loss)
+from ..nn.generative import (
+    ConditionalCritic,
+    ConditionalEncoder,
+    ConditionalGenerator,
+    SoftmaxClassifier,
+)
+from ..nn.generative_losses import (
+    classification_loss,
+    gradient_penalty,
+    vae_loss,
+    wgan_generator_loss,
+    wgan_gp_critic_loss,
+)
 from ..utils._docstring import fill_doc as _fill_doc
 
 __all__ = ["FeatureGenerator", "BaseGenerativeClassifier", "GenerativeNet", "ClassifierNet"]

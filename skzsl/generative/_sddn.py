@@ -5,12 +5,22 @@ from numbers import Integral, Real
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..nn.generative import (DisentangledAutoencoder, RelationNet, SelfDistillationEmbedding,
-                             TCDiscriminator, permute_rows)
-from ..nn.generative_losses import (classification_loss, feature_map_distillation_loss,
-                                    reconstruction_loss, semantic_relation_matching_loss,
-                                    soft_label_distillation_loss,
-                                    total_correlation_discriminator_loss, total_correlation_loss)
+from ..nn.generative import (
+    DisentangledAutoencoder,
+    RelationNet,
+    SelfDistillationEmbedding,
+    TCDiscriminator,
+    permute_rows,
+)
+from ..nn.generative_losses import (
+    classification_loss,
+    feature_map_distillation_loss,
+    reconstruction_loss,
+    semantic_relation_matching_loss,
+    soft_label_distillation_loss,
+    total_correlation_discriminator_loss,
+    total_correlation_loss,
+)
 from ._base import BaseGenerativeClassifier, GenerativeNet, fill_doc
 
 

@@ -6,8 +6,11 @@ import torch
 from sklearn.utils._param_validation import Interval
 
 from ..nn.generative import SemanticRegressor
-from ..nn.generative_losses import (semantic_distillation_loss, semantic_preservation_loss,
-                                    semantic_regularization_loss)
+from ..nn.generative_losses import (
+    semantic_distillation_loss,
+    semantic_preservation_loss,
+    semantic_regularization_loss,
+)
 from ._base import BaseGenerativeClassifier, GenerativeNet, fill_doc
 
 

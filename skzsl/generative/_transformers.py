@@ -4,16 +4,29 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import (BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
-                          _fit_context)
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
-from .._training import (MultiOptimizerNet, build_net, resolve_device, seed_from_random_state,
-                         seeded)
-from ..nn.generative import (DisentangledAutoencoder, RelationNet, SelfDistillationEmbedding,
-                             TCDiscriminator)
+from .._training import (
+    MultiOptimizerNet,
+    build_net,
+    resolve_device,
+    seed_from_random_state,
+    seeded,
+)
+from ..nn.generative import (
+    DisentangledAutoencoder,
+    RelationNet,
+    SelfDistillationEmbedding,
+    TCDiscriminator,
+)
 from ..semantics import ClassAttributes, check_class_attributes
 from ..utils._docstring import fill_doc
 from ._base import _ADAM_GAN, _PREDICT_CHUNK, ModuleBundle

@@ -33,7 +33,8 @@ def gradient_penalty(critic, real, fake, attributes):
 
     .. math::
 
-        GP = \\mathbb{E}_{\\hat x}\\big[(\\lVert \\nabla_{\\hat x} D(\\hat x, a) \\rVert_2 - 1)^2\\big],
+        GP = \\mathbb{E}_{\\hat x}\\big[
+            (\\lVert \\nabla_{\\hat x} D(\\hat x, a) \\rVert_2 - 1)^2\\big],
         \\quad \\hat x = \\epsilon x + (1 - \\epsilon) \\tilde x,\\ \\epsilon \\sim U(0, 1)
 
     with one ``epsilon`` per sample, drawn on the device of ``real``.
@@ -89,7 +90,8 @@ def vae_loss(reconstruction, target, mu, logvar, *, kind="bce"):
     .. math::
 
         L_{VAE} = \\frac{1}{n}\\sum_i \\ell(\\hat x_i, x_i)
-            + \\frac{1}{n}\\sum_i -\\tfrac12 \\sum_j (1 + \\log\\sigma_{ij}^2 - \\mu_{ij}^2 - \\sigma_{ij}^2)
+            + \\frac{1}{n}\\sum_i -\\tfrac12 \\sum_j
+              (1 + \\log\\sigma_{ij}^2 - \\mu_{ij}^2 - \\sigma_{ij}^2)
 
     where ``l`` is the binary cross-entropy summed over features (``kind="bce"``,
     for features in [0, 1], as in the codes) or the squared error summed over
@@ -123,7 +125,7 @@ def classification_loss(logits, target):
 
 
 def soft_label_distillation_loss(student_logits, teacher_logits, temperature=4.0):
-    """Soft-label distillation from the self-teacher to the student (Hinton et al. 2015; SDDN 3.3.1).
+    """Soft-label distillation from the self-teacher to the student (Hinton 2015; SDDN 3.3.1).
 
     .. math::
 
@@ -214,7 +216,8 @@ def total_correlation_discriminator_loss(joint_logits, permuted_logits):
 
     .. math::
 
-        L_T = -\\frac{1}{2n} \\sum_i \\big[\\log \\sigma(T(h_i)) + \\log(1 - \\sigma(T(\\pi(h)_i)))\\big]
+        L_T = -\\frac{1}{2n} \\sum_i \\big[\\log \\sigma(T(h_i))
+              + \\log(1 - \\sigma(T(\\pi(h)_i)))\\big]
 
     where ``pi(h)`` pairs each ``h_sem`` with the ``h_res`` of another sample.
     """
@@ -280,7 +283,8 @@ def semantic_distillation_loss(student_semantics, teacher_semantics, class_seman
     .. math::
 
         p_c(r) = \\mathrm{softmax}_c\\big(\\cos(r, a_c) / \\tau\\big), \\qquad
-        L_{SKD} = \\tau^2 \\frac{1}{n} \\sum_i \\mathrm{KL}\\big(p(R(x_i)) \\,\\Vert\\, p(R(\\tilde x_i))\\big)
+        L_{SKD} = \\tau^2 \\frac{1}{n} \\sum_i
+            \\mathrm{KL}\\big(p(R(x_i)) \\,\\Vert\\, p(R(\\tilde x_i))\\big)
 
     Parameters
     ----------

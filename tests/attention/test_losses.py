@@ -6,9 +6,14 @@ import pytest
 import torch
 
 from skzsl.nn.attention import counterfactual_attention
-from skzsl.nn.attention_losses import (attribute_cross_entropy, attribute_regression_loss,
-                                       calibration_margin, causal_effect_loss,
-                                       self_calibration_loss, semantic_distillation_loss)
+from skzsl.nn.attention_losses import (
+    attribute_cross_entropy,
+    attribute_regression_loss,
+    calibration_margin,
+    causal_effect_loss,
+    self_calibration_loss,
+    semantic_distillation_loss,
+)
 
 
 def test_attribute_cross_entropy_uses_every_class():
@@ -39,8 +44,8 @@ def test_semantic_distillation_loss_by_hand():
     weighted_l1 = (91 / 5 + 0) / 2
     p = [math.exp(3) / (math.exp(3) + 1), 1 / (math.exp(3) + 1)]
     q = [1 / (1 + math.exp(4)), math.exp(4) / (1 + math.exp(4))]
-    m = [(pi + qi) / 2 for pi, qi in zip(p, q)]
-    kl = lambda x: sum(xi * math.log(xi / mi) for xi, mi in zip(x, m))  # noqa: E731
+    m = [(pi + qi) / 2 for pi, qi in zip(p, q, strict=True)]
+    kl = lambda x: sum(xi * math.log(xi / mi) for xi, mi in zip(x, m, strict=True))  # noqa: E731
     jsd = (0.5 * (kl(p) + kl(q)) + 0.0) / 2        # second sample: identical, JSD 0
     loss = semantic_distillation_loss(a, b)
     assert loss.item() == pytest.approx(weighted_l1 + jsd, rel=1e-6)

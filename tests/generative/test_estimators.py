@@ -5,8 +5,12 @@ import pytest
 import torch
 
 from skzsl.datasets import make_zsl_classification
-from skzsl.generative import (CLSWGANClassifier, FeatureGenerator, SDDNClassifier,
-                              SemanticKDClassifier)
+from skzsl.generative import (
+    CLSWGANClassifier,
+    FeatureGenerator,
+    SDDNClassifier,
+    SemanticKDClassifier,
+)
 
 from ._fast import FAST
 
@@ -100,8 +104,8 @@ SKD_TERMS = {
 
 
 @pytest.mark.parametrize("cls, weight, losses",
-                         [(SDDNClassifier, w, l) for w, l in SDDN_TERMS.items()]
-                         + [(SemanticKDClassifier, w, l) for w, l in SKD_TERMS.items()],
+                         [(SDDNClassifier, w, t) for w, t in SDDN_TERMS.items()]
+                         + [(SemanticKDClassifier, w, t) for w, t in SKD_TERMS.items()],
                          ids=lambda v: v if isinstance(v, str) else None)
 def test_each_term_switches_off_with_a_zero_weight(data, cls, weight, losses):
     on = make(cls, data, epochs=1).fit(data.X_train, data.y_train).history_["generator"][-1]

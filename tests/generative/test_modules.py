@@ -2,9 +2,16 @@
 
 import torch
 
-from skzsl.nn.generative import (ConditionalCritic, ConditionalEncoder, ConditionalGenerator,
-                                 DisentangledAutoencoder, RelationNet, SelfDistillationEmbedding,
-                                 TCDiscriminator, permute_rows)
+from skzsl.nn.generative import (
+    ConditionalCritic,
+    ConditionalEncoder,
+    ConditionalGenerator,
+    DisentangledAutoencoder,
+    RelationNet,
+    SelfDistillationEmbedding,
+    TCDiscriminator,
+    permute_rows,
+)
 
 
 def test_generator_critic_encoder_shapes():
