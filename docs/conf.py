@@ -21,8 +21,8 @@ import skzsl  # noqa: E402
 project = "skzsl"
 author = "The skzsl developers"
 copyright = "The skzsl developers"
-release = skzsl.__version__
-version = release.split(".dev")[0]
+# one version string everywhere: the package's, as `skzsl --version` prints it
+release = version = skzsl.__version__
 
 extensions = [
     "sphinx.ext.autodoc",

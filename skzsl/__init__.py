@@ -2,31 +2,38 @@
 
 The estimators live in subpackages by family (``skzsl.embedding``,
 ``skzsl.generative``, ``skzsl.attention``) and are also importable from here.
+They are imported on first use, so that ``import skzsl`` (and the ``skzsl``
+command's ``--help``) does not import torch.
 """
 
-from .attention import MSDNClassifier, MSDNPlusPlusClassifier
-from .embedding import ESZSLClassifier, SAEClassifier
-from .generative import (
-    CLSWGANClassifier,
-    SDDNClassifier,
-    SelfDistillationRefiner,
-    SemanticKDClassifier,
-    VisualSemanticDisentangler,
-)
-from .semantics import ClassAttributes
+import importlib
 
 __version__ = "0.1.0.dev0"
 
-__all__ = [
-    "CLSWGANClassifier",
-    "ClassAttributes",
-    "ESZSLClassifier",
-    "MSDNClassifier",
-    "MSDNPlusPlusClassifier",
-    "SAEClassifier",
-    "SDDNClassifier",
-    "SelfDistillationRefiner",
-    "SemanticKDClassifier",
-    "VisualSemanticDisentangler",
-    "__version__",
-]
+# public name -> subpackage that defines it, imported on first access (PEP 562)
+_LAZY = {
+    "CLSWGANClassifier": "generative",
+    "ClassAttributes": "semantics",
+    "ESZSLClassifier": "embedding",
+    "MSDNClassifier": "attention",
+    "MSDNPlusPlusClassifier": "attention",
+    "SAEClassifier": "embedding",
+    "SDDNClassifier": "generative",
+    "SelfDistillationRefiner": "generative",
+    "SemanticKDClassifier": "generative",
+    "VisualSemanticDisentangler": "generative",
+}
+
+__all__ = [*sorted(_LAZY), "__version__"]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})

@@ -12,14 +12,15 @@ import time
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.model_selection import ParameterGrid
 
-from .attention import MSDNClassifier, MSDNPlusPlusClassifier
-from .embedding import ESZSLClassifier, SAEClassifier
-from .generative import CLSWGANClassifier, SDDNClassifier, SemanticKDClassifier
+import skzsl
+
 from .metrics import evaluate_gzsl
 from .model_selection import GZSLKFold, PredefinedClassSplit, select_hyperparameters
 
-__all__ = ["METHODS", "REGION_METHODS", "validation_split", "run_protocol", "format_table"]
+__all__ = ["DEFAULT_METHODS", "METHODS", "QUICK", "REGION_METHODS", "method_settings",
+           "validation_split", "run_protocol", "format_table"]
 
 _GRID = [10.0 ** k for k in range(-3, 4)]
 # the generative backbone at a CPU budget (f-VAEGAN, one critic step), with the
@@ -28,21 +29,75 @@ _GENERATIVE = dict(backbone="vaegan", hidden_dim=512, n_critic=1, batch_size=128
                    classifier_lr=3e-3, classifier_epochs=20, n_synthetic_per_class=100,
                    n_synthetic_seen_per_class=50, semantic_scaling="standard", epochs=30)
 
-# name -> (estimator class, fixed parameters, hyperparameter grid searched on validation)
+# Every setting of every method is in this file, in METHODS and QUICK.
+# name -> (skzsl estimator class name, full-size fixed parameters, grid searched on
+# validation); the class is imported when the method runs (torch only then)
 METHODS = {
-    "eszsl": (ESZSLClassifier, {}, {"feature_reg": _GRID, "semantic_reg": _GRID}),
-    "sae": (SAEClassifier, {}, {"reg": [0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0],
-                                "direction": ["s2f", "f2s"]}),
-    "clswgan": (CLSWGANClassifier, _GENERATIVE, {}),
-    "sddn": (SDDNClassifier, {**_GENERATIVE, "module_hidden_dim": 512, "embedding_dim": 256,
-                              "semantic_dim": 64, "residual_dim": 64, "fusion": "visual"}, {}),
-    "semantic_kd": (SemanticKDClassifier, {**_GENERATIVE, "regressor_hidden_dim": 512}, {}),
-    "msdn": (MSDNClassifier, {"max_epochs": 30}, {"lr": [3e-3, 1e-2]}),
-    "msdn++": (MSDNPlusPlusClassifier, {"max_epochs": 30}, {"lr": [3e-3, 1e-2]}),
+    "eszsl": ("ESZSLClassifier", {}, {"feature_reg": _GRID, "semantic_reg": _GRID}),
+    "sae": ("SAEClassifier", {}, {"reg": [0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0],
+                                  "direction": ["s2f", "f2s"]}),
+    "clswgan": ("CLSWGANClassifier", _GENERATIVE, {}),
+    "sddn": ("SDDNClassifier", {**_GENERATIVE, "module_hidden_dim": 512, "embedding_dim": 256,
+                                "semantic_dim": 64, "residual_dim": 64, "fusion": "visual"}, {}),
+    "semantic_kd": ("SemanticKDClassifier", {**_GENERATIVE, "regressor_hidden_dim": 512}, {}),
+    "msdn": ("MSDNClassifier", {"max_epochs": 30}, {"lr": [3e-3, 1e-2]}),
+    "msdn++": ("MSDNPlusPlusClassifier", {"max_epochs": 30}, {"lr": [3e-3, 1e-2]}),
 }
+
+# The CPU-budget settings that `skzsl benchmark` uses unless --full: name -> (parameters
+# that override METHODS' fixed ones, grid searched on validation). Fixed in advance on
+# the validation digits of load_moving_digits_zsl (train digits 0/1/2/5/8, validation
+# digits 4/6), never on test; BENCHMARKS.md ("skzsl benchmark") has the measurements.
+# generative: a third of the epochs (SDDN's choice among three budgets; clswgan and
+# semantic_kd take the same budget without a check of their own)
+_QUICK_GENERATIVE = dict(epochs=10, classifier_epochs=10)
+_QUICK_ATTENTION = dict(max_epochs=30, trainable_embeddings=False, calibration_margin=0.0,
+                        calibration_weight=1.0, lr=3e-3)
+QUICK = {
+    "eszsl": ({}, METHODS["eszsl"][2]),
+    "sae": ({}, METHODS["sae"][2]),
+    "clswgan": (_QUICK_GENERATIVE, {}),
+    "sddn": (_QUICK_GENERATIVE, {}),
+    "semantic_kd": (_QUICK_GENERATIVE, {}),
+    "msdn": (_QUICK_ATTENTION, {}),
+    "msdn++": (_QUICK_ATTENTION, {}),
+}
+
+# what `skzsl benchmark` runs without --methods: one or two of each family
+DEFAULT_METHODS = ("eszsl", "sae", "sddn", "msdn")
+
+# methods whose fits train a neural network (torch; minutes on a CPU at full size)
+NEURAL_METHODS = {"clswgan", "sddn", "semantic_kd", "msdn", "msdn++"}
 
 # methods that take region features (n_samples, n_regions, n_features)
 REGION_METHODS = {"msdn", "msdn++"}
+
+
+def method_settings(method, full=False):
+    """Estimator class, fixed parameters and search grid of a method.
+
+    Parameters
+    ----------
+    method : str
+        A key of :data:`METHODS`.
+    full : bool, default=False
+        The full-size settings of :data:`METHODS`; else the CPU-budget
+        settings of :data:`QUICK` on top of them.
+
+    Returns
+    -------
+    cls : type
+        The skzsl estimator class (imported now).
+    fixed : dict
+        Fixed parameters.
+    grid : dict
+        Grid searched on validation classes.
+    """
+    class_name, fixed, grid = METHODS[method]
+    if not full:
+        quick, grid = QUICK[method]
+        fixed = {**fixed, **quick}
+    return getattr(skzsl, class_name), dict(fixed), dict(grid)
 
 
 def validation_split(data, random_state=0):
@@ -61,7 +116,20 @@ def _peak_rss_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, n_jobs=None):
+def select(estimator, grid, X, y, cv, n_jobs=None):
+    """Hyperparameters and ``seen_bias`` on validation classes of ``X, y`` (trainval only).
+
+    Returns a Bunch with ``best_params``, ``seen_bias`` and ``best_score``.
+    """
+    return select_hyperparameters(estimator, grid, X, y, cv=cv, refit=False, n_jobs=n_jobs)
+
+
+def _silent(stage, **info):
+    pass
+
+
+def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, n_jobs=None,
+                 full=True, verbose=0, progress=None):
     """Select on validation, refit on trainval, score on test; one result row.
 
     Parameters
@@ -80,6 +148,15 @@ def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, 
         Seeds the validation split and the estimator when it has ``random_state``.
     n_jobs : int, default=None
         Parallel fits during selection.
+    full : bool, default=True
+        For a method name: its full-size settings, else its CPU-budget ones
+        (:func:`method_settings`).
+    verbose : int, default=0
+        The estimator's ``verbose`` (1: an epoch bar per training stage).
+    progress : callable, default=None
+        Called as ``progress(stage, **info)`` before each stage: ``"select"``
+        (``n_settings``, ``n_splits``), ``"refit"`` (``select_s``, seconds of
+        the selection) and ``"score"``.
 
     Returns
     -------
@@ -88,11 +165,12 @@ def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, 
         S, U, H, AUSUC, seconds of the final fit and of the whole selection,
         and the process's peak resident memory in MiB.
     """
+    progress = progress or _silent
     if isinstance(method, str):
-        cls, fixed, grid = METHODS[method]
+        cls, fixed, grid = method_settings(method, full=full)
         estimator = cls(**{**fixed, **(params or {})})
         if "verbose" in estimator.get_params():
-            estimator.set_params(verbose=0)
+            estimator.set_params(verbose=verbose)
         name = method
     else:
         estimator, grid, name = method, {}, type(method).__name__
@@ -102,15 +180,19 @@ def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, 
     if "random_state" in estimator.get_params():
         estimator.set_params(random_state=random_state)
 
+    cv = validation_split(data, random_state)
+    n_settings = len(ParameterGrid(grid)) if grid else 1
+    progress("select", n_settings=n_settings,
+             n_splits=cv.get_n_splits(data.X_trainval, data.y_trainval))
     start = time.perf_counter()
-    search = select_hyperparameters(estimator, grid, data.X_trainval, data.y_trainval,
-                                    cv=validation_split(data, random_state), refit=False,
-                                    n_jobs=n_jobs)
+    search = select(estimator, grid, data.X_trainval, data.y_trainval, cv, n_jobs=n_jobs)
     select_seconds = time.perf_counter() - start
     final = clone(estimator).set_params(**search.best_params, seen_bias=search.seen_bias)
+    progress("refit", select_s=select_seconds)
     start = time.perf_counter()
     final.fit(data.X_trainval, data.y_trainval)
     fit_seconds = time.perf_counter() - start
+    progress("score")
     test = evaluate_gzsl(final, data.X_test_seen, data.y_test_seen,
                          data.X_test_unseen, data.y_test_unseen)
     return {

@@ -1,19 +1,63 @@
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from skzsl.cli import main
+import skzsl
+from skzsl import _benchmark, cli
+from skzsl.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_benchmark_on_embedded_digits(tmp_path, capsys):
     out = tmp_path / "rows.json"
-    assert main(["benchmark", "--methods", "eszsl", "--quiet", "--output", str(out)]) == 0
+    assert main(["benchmark", "--dataset", "digits", "--methods", "eszsl", "--quiet",
+                 "--output", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "validation classes only" in text and "| eszsl |" in text
+    assert "Dataset: digits" in text and "validation classes only" in text
+    assert "| eszsl |" in text
     rows = json.loads(out.read_text())
     assert rows[0]["method"] == "eszsl" and 0 <= rows[0]["H"] <= 1
+
+
+def test_default_dataset_is_moving_digits_with_progress(capsys):
+    assert main(["benchmark", "--methods", "eszsl,sae"]) == 0
+    captured = capsys.readouterr()
+    assert "Dataset: moving-digits" in captured.out and "CPU-budget settings" in captured.out
+    assert "| eszsl |" in captured.out and "| sae |" in captured.out
+    # one progress line per method and stage, on stderr
+    for stage in ("choosing hyperparameters and seen_bias on validation classes: 49 setting",
+                  "refitting on all training classes", "scoring on the test splits", "done in"):
+        assert f"[1/2 eszsl] {stage}" in captured.err
+    assert "[2/2 sae] done in" in captured.err
+
+
+def test_quiet_prints_no_progress(capsys):
+    assert main(["benchmark", "--methods", "eszsl", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_default_methods_cover_every_family():
+    args = build_parser().parse_args(["benchmark"])
+    assert args.methods.split(",") == ["eszsl", "sae", "sddn", "msdn"]
+    assert args.dataset == "moving-digits" and not args.full
+    # the command's copies (kept to avoid importing scikit-learn for --help) agree
+    assert set(cli.METHOD_NAMES) == set(_benchmark.METHODS) == set(_benchmark.QUICK)
+    assert cli.DEFAULT_METHODS == _benchmark.DEFAULT_METHODS
+
+
+def test_quick_settings_are_smaller_than_full():
+    for method in ("sddn", "msdn"):
+        _, quick, quick_grid = _benchmark.method_settings(method)
+        _, full, full_grid = _benchmark.method_settings(method, full=True)
+        assert len(quick_grid) <= len(full_grid)
+        assert quick != full
+    assert _benchmark.method_settings("sddn")[1]["epochs"] < \
+        _benchmark.method_settings("sddn", full=True)[1]["epochs"]
 
 
 def test_grid_override_and_csv(tmp_path):
@@ -33,14 +77,77 @@ def test_missing_data_reports_the_file(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "CUB" in err and "data_home" in err
 
-def test_python_dash_m():
-    done = subprocess.run([sys.executable, "-m", "skzsl", "--version"], capture_output=True,
-                          text=True, check=True)
-    assert done.stdout.startswith("skzsl ")
+
+def _run(*args, code=None):
+    command = [sys.executable, *(["-c", code] if code else ["-m", "skzsl", *args])]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+
+
+def test_python_dash_m_version_is_the_package_version():
+    done = _run("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"skzsl {skzsl.__version__}"
+
+
+def test_docs_use_the_package_version():
+    conf = (ROOT / "docs" / "conf.py").read_text()
+    assert re.search(r"^release = version = skzsl\.__version__$", conf, re.M)
+    assert not re.search(r"^version = .*split", conf, re.M)
+
+
+def test_missing_subcommand_is_an_error():
+    done = _run()
+    assert done.returncode != 0
+    assert "required" in done.stderr and "command" in done.stderr
+
+
+def test_import_and_help_do_not_import_torch():
+    code = ("import sys, contextlib, io\n"
+            "import skzsl.cli\n"
+            "assert 'torch' not in sys.modules, 'import skzsl.cli imported torch'\n"
+            "for argv in (['--help'], ['benchmark', '--help']):\n"
+            "    with contextlib.redirect_stdout(io.StringIO()), "
+            "contextlib.suppress(SystemExit):\n"
+            "        skzsl.cli.main(argv)\n"
+            "heavy = [m for m in ('torch', 'skorch', 'sklearn', 'pandas') if m in sys.modules]\n"
+            "assert not heavy, heavy\n")
+    done = _run(code=code)
+    assert done.returncode == 0, done.stderr
+
+
+def test_lazy_package_attributes():
+    code = ("import sys, skzsl\n"
+            "assert 'torch' not in sys.modules\n"
+            "assert skzsl.MSDNClassifier.__name__ == 'MSDNClassifier'\n"
+            "assert 'torch' in sys.modules\n"
+            "assert set(skzsl.__all__) <= set(dir(skzsl))\n"
+            "try:\n    skzsl.nope\nexcept AttributeError as e:\n    assert 'nope' in str(e)\n"
+            "else:\n    raise SystemExit('no AttributeError')\n")
+    done = _run(code=code)
+    assert done.returncode == 0, done.stderr
+
+
+def test_help_is_plain_text_and_states_every_default():
+    parser = build_parser()
+    bench = parser._subparsers._group_actions[0].choices["benchmark"]
+    for p in (parser, bench):
+        text = p.format_help()
+        assert "``" not in text and ":ref:" not in text and ":func:" not in text
+    for action in bench._actions:
+        if action.dest == "help":
+            continue
+        assert action.help, action.dest
+        assert "(default: " in action.help, action.dest
+    assert all(a.help for a in parser._actions)
 
 
 def test_region_method_gets_region_features(capsys):
-    # MSDN needs (n, regions, features): the command loads the digits as 3x3 patches
+    # MSDN needs (n, regions, features): the command loads the moving digits' regions
     assert main(["benchmark", "--methods", "msdn", "--quiet",
                  "--grid", "max_epochs=1;lr=0.01"]) == 0
     assert "| msdn |" in capsys.readouterr().out
+
+
+def test_generative_method_runs(capsys):
+    assert main(["benchmark", "--methods", "sddn", "--quiet",
+                 "--grid", "epochs=1;classifier_epochs=1"]) == 0
+    assert "| sddn |" in capsys.readouterr().out

@@ -10,4 +10,5 @@ from ._digits import load_digits_zsl, load_moving_digits_zsl
 from ._synthetic import make_zsl_classification
 from ._xlsa17 import load_xlsa17
 
-__all__ = ["get_data_home", "load_digits_zsl", "load_moving_digits_zsl", "load_xlsa17", "make_zsl_classification"]
+__all__ = ["get_data_home", "load_digits_zsl", "load_moving_digits_zsl", "load_xlsa17",
+           "make_zsl_classification"]
