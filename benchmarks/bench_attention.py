@@ -14,9 +14,12 @@ extrapolates seconds per epoch (142 batches). ``accuracy`` runs the shared
 validation-only protocol (``skzsl._benchmark.run_protocol``: hyperparameters and
 ``seen_bias`` chosen on the train/val class split of trainval, refit, one test
 evaluation) on the CUB region stand-in and on the window region features of
-``load_digits_zsl`` (``region_layout="window"``), for ESZSL on flattened region
-features, MSDN, MSDN++ and the ablations (distillation, causal attention and, on
-digits, the region position embedding). ``memory`` fits MSDN for one epoch on
+``load_digits_zsl`` (``region_layout="window"``) and on the moving digits of
+``load_moving_digits_zsl`` (``--data moving``: digits at random places, 7 x 7 regions
+of 81 features), for ESZSL on flattened region features (and, on moving digits, on
+pooled ones), MSDN, MSDN++ and the ablations (distillation, causal attention and, on
+digits, the region position embedding); ``--seeds`` repeats the digits or moving
+digits rows over seeds. ``memory`` fits MSDN for one epoch on
 CUB-shaped region features (49 x 2048) held in memory and read from a read-only
 ``np.memmap`` file, each in a fresh process, and reports the peak anonymous resident
 memory of each (file-backed pages of the map are the OS's page cache, not the
