@@ -271,7 +271,7 @@ def load_moving_digits_zsl(*, grid_size=7, return_regions=True, random_state=0):
     there, and pooling the regions throws away where the strokes are; an
     attention model can look for each part wherever it is. The measured
     comparison, with every choice made on the validation digits, is in
-    ``BENCHMARKS.md`` ("Moving digits").
+    ``BENCHMARKS.md`` ("Moving digits over five seeds").
 
     Examples
     --------
