@@ -10,6 +10,7 @@ scikit-learn and torch are imported when a command runs, so that
 """
 
 import argparse
+import contextlib
 import sys
 import time
 
@@ -120,14 +121,7 @@ def _cpu_note(method, full, epochs):
 
 
 def _benchmark(args):
-    from ._benchmark import (
-        METHODS,
-        NEURAL_METHODS,
-        REGION_METHODS,
-        format_table,
-        method_settings,
-        run_protocol,
-    )
+    from ._benchmark import METHODS, NEURAL_METHODS, REGION_METHODS, format_table
 
     methods = [m.strip().lower() for m in args.methods.split(",") if m.strip()]
     unknown = [m for m in methods if m not in METHODS]
@@ -140,6 +134,42 @@ def _benchmark(args):
     regions = args.dataset in ("moving-digits", "digits", "synthetic")
     data = {kind: _load(args, regions=kind) for kind in
             {regions and m in REGION_METHODS for m in methods}}
+    with _thread_limit(args.threads, any(m in NEURAL_METHODS for m in methods)):
+        rows = _run_methods(args, methods, data, grid, regions)
+    settings = "full-size" if args.full else "CPU-budget"
+    print(f"Dataset: {args.dataset}; {settings} settings; hyperparameters and seen_bias chosen "
+          "on validation classes only; scores on the test splits.")
+    print(format_table(rows))
+    if args.output:
+        _write(rows, args.output)
+    return rows
+
+
+@contextlib.contextmanager
+def _thread_limit(threads, neural):
+    """Limit BLAS / OpenMP (threadpoolctl) and torch threads to ``threads``; None: no limit."""
+    if threads is None:
+        yield
+        return
+    from threadpoolctl import threadpool_limits
+
+    torch = None
+    if neural:
+        import torch
+
+        before = torch.get_num_threads()
+        torch.set_num_threads(threads)
+    try:
+        with threadpool_limits(limits=threads):
+            yield
+    finally:
+        if torch is not None:
+            torch.set_num_threads(before)
+
+
+def _run_methods(args, methods, data, grid, regions):
+    from ._benchmark import NEURAL_METHODS, REGION_METHODS, method_settings, run_protocol
+
     rows = []
     progress = _Progress(len(methods), args.quiet)
     for method in methods:
@@ -155,12 +185,6 @@ def _benchmark(args):
         row.pop("estimator")
         progress.done(row)
         rows.append(row)
-    settings = "full-size" if args.full else "CPU-budget"
-    print(f"Dataset: {args.dataset}; {settings} settings; hyperparameters and seen_bias chosen "
-          "on validation classes only; scores on the test splits.")
-    print(format_table(rows))
-    if args.output:
-        _write(rows, args.output)
     return rows
 
 
@@ -226,6 +250,9 @@ def build_parser():
     bench.add_argument("--n-jobs", type=int, default=None,
                        help="parallel fits during selection, joblib style, -1 for all "
                             "cores (default: one at a time)")
+    bench.add_argument("--threads", type=int, default=None,
+                       help="threads for BLAS, OpenMP and torch; 1 is much faster when other "
+                            "jobs share the cores (default: the libraries' own choice)")
     bench.add_argument("--output", default=None,
                        help="also write the rows to this .csv or .json file (default: none)")
     bench.add_argument("--quiet", action="store_true",

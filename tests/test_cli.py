@@ -151,3 +151,27 @@ def test_generative_method_runs(capsys):
     assert main(["benchmark", "--methods", "sddn", "--quiet",
                  "--grid", "epochs=1;classifier_epochs=1"]) == 0
     assert "| sddn |" in capsys.readouterr().out
+
+
+def test_threads_limit_is_applied_and_restored(capsys):
+    import torch
+    from threadpoolctl import threadpool_info
+
+    before = torch.get_num_threads()
+    seen = {}
+    original = cli._run_methods
+
+    def spy(*args, **kwargs):
+        seen["torch"] = torch.get_num_threads()
+        seen["blas"] = {pool["num_threads"] for pool in threadpool_info()}
+        return original(*args, **kwargs)
+
+    cli._run_methods = spy
+    try:
+        assert main(["benchmark", "--methods", "msdn", "--quiet", "--threads", "1",
+                     "--grid", "max_epochs=1"]) == 0
+    finally:
+        cli._run_methods = original
+    assert seen["torch"] == 1 and seen["blas"] <= {1}
+    assert torch.get_num_threads() == before
+    assert "| msdn |" in capsys.readouterr().out
