@@ -205,6 +205,13 @@ def _write(rows, path):
         raise SystemExit(f"skzsl: --output must end in .csv or .json, got {path.name!r}.")
 
 
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
 def build_parser():
     """The argument parser of the ``skzsl`` command."""
     parser = argparse.ArgumentParser(
@@ -250,7 +257,7 @@ def build_parser():
     bench.add_argument("--n-jobs", type=int, default=None,
                        help="parallel fits during selection, joblib style, -1 for all "
                             "cores (default: one at a time)")
-    bench.add_argument("--threads", type=int, default=None,
+    bench.add_argument("--threads", type=_positive_int, default=None,
                        help="threads for BLAS, OpenMP and torch; 1 is much faster when other "
                             "jobs share the cores (default: the libraries' own choice)")
     bench.add_argument("--output", default=None,

@@ -175,3 +175,10 @@ def test_threads_limit_is_applied_and_restored(capsys):
     assert seen["torch"] == 1 and seen["blas"] <= {1}
     assert torch.get_num_threads() == before
     assert "| msdn |" in capsys.readouterr().out
+
+
+def test_threads_must_be_positive(capsys):
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["benchmark", "--threads", "0"])
+    assert exc.value.code == 2
+    assert "positive integer" in capsys.readouterr().err
