@@ -9,6 +9,10 @@ without touching this file. Two tables, as in scikit-learn's
 - ``EXPECTED_FAILED_CHECKS``: scikit-learn checks an estimator is known to fail,
   each with its reason.
 
+Meta-estimators take their sub-estimator from ``META_ESTIMATOR_PARAMS``, as
+scikit-learn's ``INIT_PARAMS`` gives ``TunedThresholdClassifierCV`` a
+``LogisticRegression``.
+
 Every GZSL classifier also runs skzsl's own domain checks
 (``skzsl.utils.estimator_checks``).
 """
@@ -17,6 +21,7 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skzsl.base import BaseGZSLClassifier
+from skzsl.embedding import ESZSLClassifier
 from skzsl.utils import all_estimators
 from skzsl.utils.estimator_checks import GZSL_CHECKS
 
@@ -104,13 +109,20 @@ FAST_PARAMS = {
     ),
 }
 
+# Constructor parameters of meta-estimators. The common checks' one-hot tables
+# leave no unseen class, so TunedSeenBiasClassifierCV warns that there is no bias
+# to tune and fits the estimator alone; its tuning is tested in test_model_selection.
+META_ESTIMATOR_PARAMS = {
+    "TunedSeenBiasClassifierCV": dict(estimator=ESZSLClassifier(), random_state=0),
+}
+
 # estimator class name -> {check name: reason}
 EXPECTED_FAILED_CHECKS = {}
 
 
 def _instances():
     for name, cls in all_estimators():
-        yield cls(**FAST_PARAMS.get(name, {}))
+        yield cls(**FAST_PARAMS.get(name, {}), **META_ESTIMATOR_PARAMS.get(name, {}))
 
 
 def _expected_failed_checks(estimator):
