@@ -20,6 +20,8 @@ distributed = pytest.importorskip("dask.distributed",
                                   reason="needs the dask extra: pip install skzsl[dask]")
 joblib = pytest.importorskip("joblib")
 
+pytestmark = pytest.mark.slow  # starts a dask cluster
+
 GRID = {"feature_reg": [0.01, 1.0, 100.0], "semantic_reg": [0.1, 10.0]}
 
 

@@ -255,3 +255,20 @@ def test_tuned_seen_bias_routes_fit_metadata(data):
                                           random_state=0)
         tuned.fit(data.X_train, data.y_train)
         assert tuned.get_metadata_routing().consumes("fit", ["groups"]) == set()
+
+
+def test_tuned_seen_bias_without_unseen_classes_warns_and_keeps_the_bias(data):
+    X, y = data.X_train, data.y_train
+    tuned = TunedSeenBiasClassifierCV(ESZSLClassifier(seen_bias=0.25), cv=2)
+    with pytest.warns(UserWarning, match="seen_bias changes no prediction"):
+        tuned.fit(X, y)
+    assert tuned.best_seen_bias_ == 0.25 and np.isnan(tuned.best_score_)
+    assert tuned.cv_results_["harmonic"].size == 0
+    np.testing.assert_array_equal(tuned.predict(X), tuned.estimator_.predict(X))
+
+
+def test_tuned_seen_bias_refuses_a_non_gzsl_estimator(data):
+    from sklearn.linear_model import LogisticRegression
+
+    with pytest.raises(TypeError, match="skzsl GZSL classifier"):
+        TunedSeenBiasClassifierCV(LogisticRegression()).fit(data.X_train, data.y_train)
