@@ -272,3 +272,19 @@ def test_tuned_seen_bias_refuses_a_non_gzsl_estimator(data):
 
     with pytest.raises(TypeError, match="skzsl GZSL classifier"):
         TunedSeenBiasClassifierCV(LogisticRegression()).fit(data.X_train, data.y_train)
+
+
+def test_tuned_seen_bias_keeps_seen_accuracy_above_the_floor(data):
+    X, y = data.X_train, data.y_train
+    cv = GZSLKFold(3, random_state=0)
+    curves = _fold_curves(ESZSLClassifier(data.class_attributes), X, y, cv)
+    free = TunedSeenBiasClassifierCV(ESZSLClassifier(data.class_attributes), cv=cv,
+                                     random_state=0).fit(X, y)
+    floor = TunedSeenBiasClassifierCV(ESZSLClassifier(data.class_attributes), cv=cv,
+                                      min_seen_accuracy=0.95, random_state=0).fit(X, y)
+
+    def mean_seen(bias):
+        return np.mean([s[np.searchsorted(b, bias, side="right") - 1] for b, s, _ in curves])
+
+    assert mean_seen(free.best_seen_bias_) < 0.95 <= mean_seen(floor.best_seen_bias_)
+    assert floor.best_seen_bias_ < free.best_seen_bias_
