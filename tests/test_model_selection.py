@@ -288,3 +288,11 @@ def test_tuned_seen_bias_keeps_seen_accuracy_above_the_floor(data):
 
     assert mean_seen(free.best_seen_bias_) < 0.95 <= mean_seen(floor.best_seen_bias_)
     assert floor.best_seen_bias_ < free.best_seen_bias_
+
+
+def test_search_score_on_a_split_without_unseen_samples_is_an_error(data):
+    search = GridSearchCV(ESZSLClassifier(data.class_attributes), {"feature_reg": [1.0]},
+                          scoring=harmonic_scorer, cv=GZSLKFold(3, random_state=0))
+    search.fit(data.X_train, data.y_train)
+    with pytest.raises(ValueError, match="no unseen-class sample"):
+        search.score(data.X_test_seen, data.y_test_seen)

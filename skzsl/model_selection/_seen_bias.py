@@ -220,7 +220,7 @@ class TunedSeenBiasClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
 
     It is an estimator, so it composes: ``GridSearchCV`` over
     ``estimator__<param>`` compares hyperparameters each at its own tuned bias
-    (use :func:`~skzsl.metrics.gzsl_scorer` and ``refit="harmonic"``).
+    (use :data:`~skzsl.metrics.gzsl_scorer` and ``refit="harmonic"``).
     Everything happens on ``X, y``: pass training classes, never test data.
 
     Parameters

@@ -130,7 +130,7 @@ class GZSLKFold(BaseCrossValidator):
             the fold's unseen classes.
         """
         _check_y(y, type(self).__name__)
-        return super().split(X, y, groups)
+        yield from super().split(X, y, groups)
 
     def _iter_test_masks(self, X, y, groups=None):
         y = np.asarray(y)
@@ -236,7 +236,7 @@ class PredefinedClassSplit(BaseCrossValidator):
             Test indices.
         """
         _check_y(y, type(self).__name__)
-        return super().split(X, y, groups)
+        yield from super().split(X, y, groups)
 
     def _iter_test_masks(self, X, y, groups=None):
         y = np.asarray(y)
