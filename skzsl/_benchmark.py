@@ -2,22 +2,24 @@
 
 1. Hyperparameters and ``seen_bias`` are chosen on the trainval split only:
    a class-disjoint validation split (the dataset's own train/val classes when
-   it has them, else :class:`~skzsl.model_selection.GZSLKFold`).
-2. The chosen model is refitted on all of trainval.
+   it has them, else :class:`~skzsl.model_selection.GZSLKFold`). ``GridSearchCV``
+   compares combinations each at its own bias, tuned by
+   :class:`~skzsl.model_selection.TunedSeenBiasClassifierCV`.
+2. The chosen model is fitted on all of trainval, its bias tuned on the
+   validation split.
 3. It is scored once on the test splits: ZSL T1, GZSL S / U / H, AUSUC.
 """
 
-import resource
 import time
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.model_selection import ParameterGrid
+from sklearn.model_selection import GridSearchCV, ParameterGrid
 
 import skzsl
 
-from .metrics import evaluate_gzsl
-from .model_selection import GZSLKFold, PredefinedClassSplit, select_hyperparameters
+from .metrics import evaluate_gzsl, harmonic_scorer
+from .model_selection import GZSLKFold, PredefinedClassSplit, TunedSeenBiasClassifierCV
 
 __all__ = ["DEFAULT_METHODS", "METHODS", "QUICK", "REGION_METHODS", "method_settings",
            "validation_split", "run_protocol", "format_table"]
@@ -113,15 +115,10 @@ def validation_split(data, random_state=0):
 
 
 def _peak_rss_mib():
+    # resource is Unix-only: imported here, so that importing skzsl works on Windows
+    import resource
+
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def select(estimator, grid, X, y, cv, n_jobs=None):
-    """Hyperparameters and ``seen_bias`` on validation classes of ``X, y`` (trainval only).
-
-    Returns a Bunch with ``best_params``, ``seen_bias`` and ``best_score``.
-    """
-    return select_hyperparameters(estimator, grid, X, y, cv=cv, refit=False, n_jobs=n_jobs)
 
 
 def _silent(stage, **info):
@@ -161,9 +158,10 @@ def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, 
     Returns
     -------
     row : dict
-        Method name, chosen parameters and bias, validation H, test ZSL T1,
-        S, U, H, AUSUC, seconds of the final fit and of the whole selection,
-        and the process's peak resident memory in MiB.
+        Method name, chosen parameters and bias, validation H (held out from
+        the bias choice: ``TunedSeenBiasClassifierCV.best_score_``), test ZSL T1,
+        S, U, H, AUSUC, seconds of the final fit (bias tuning included) and of
+        the hyperparameter search, and the process's peak resident memory in MiB.
     """
     progress = progress or _silent
     if isinstance(method, str):
@@ -185,9 +183,19 @@ def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, 
     progress("select", n_settings=n_settings,
              n_splits=cv.get_n_splits(data.X_trainval, data.y_trainval))
     start = time.perf_counter()
-    search = select(estimator, grid, data.X_trainval, data.y_trainval, cv, n_jobs=n_jobs)
+    best_params = {}
+    if grid:
+        # each combination at its own bias, tuned on folds of the search's training part
+        search = GridSearchCV(
+            TunedSeenBiasClassifierCV(estimator, random_state=random_state),
+            {f"estimator__{key}": values for key, values in grid.items()},
+            scoring=harmonic_scorer, refit=False, cv=cv, n_jobs=n_jobs,
+        ).fit(data.X_trainval, data.y_trainval)
+        best_params = {key.removeprefix("estimator__"): value
+                       for key, value in search.best_params_.items()}
     select_seconds = time.perf_counter() - start
-    final = clone(estimator).set_params(**search.best_params, seen_bias=search.seen_bias)
+    final = TunedSeenBiasClassifierCV(clone(estimator).set_params(**best_params), cv=cv,
+                                      random_state=random_state, n_jobs=n_jobs)
     progress("refit", select_s=select_seconds)
     start = time.perf_counter()
     final.fit(data.X_trainval, data.y_trainval)
@@ -197,9 +205,9 @@ def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, 
                          data.X_test_unseen, data.y_test_unseen)
     return {
         "method": name,
-        "params": search.best_params,
-        "seen_bias": search.seen_bias,
-        "val_H": search.best_score,
+        "params": best_params,
+        "seen_bias": final.best_seen_bias_,
+        "val_H": final.best_score_,
         "ZSL_T1": test["zsl"],
         "S": test["seen"],
         "U": test["unseen"],
@@ -208,7 +216,7 @@ def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, 
         "fit_s": fit_seconds,
         "select_s": select_seconds,
         "peak_rss_MiB": _peak_rss_mib(),
-        "estimator": final,
+        "estimator": final.estimator_,
     }
 
 

@@ -7,7 +7,8 @@ of its class-semantics table, seen or not. Subclasses implement two methods:
   ``X``, ``y`` and the class table and sets ``classes_``, ``seen_classes_``,
   ``unseen_classes_`` and ``class_attributes_``; it then learns.
 - ``_decision_scores(X)`` returns raw compatibility scores of shape
-  ``(n_samples, n_classes)``, columns aligned with ``classes_``.
+  ``(n_samples, n_classes)``, columns aligned with ``classes_``; the public
+  :meth:`BaseGZSLClassifier.compatibility_scores` validates ``X`` and calls it.
 
 Calibrated stacking (``seen_bias``) and the candidate set (``candidates``) are
 applied here, at prediction time, so ``set_params`` on a fitted estimator
@@ -17,6 +18,7 @@ changes its predictions without refitting.
 from numbers import Real
 
 import numpy as np
+import pandas as pd
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import StrOptions
@@ -27,7 +29,8 @@ from .semantics import ClassAttributes, check_class_attributes
 
 __all__ = ["BaseGZSLClassifier"]
 
-_CLASS_TABLE_CONSTRAINT = ["array-like", dict, ClassAttributes, None]
+# a table is keyed by class label, so a bare ndarray (no labels) is not one
+_CLASS_TABLE_CONSTRAINT = [pd.DataFrame, dict, ClassAttributes, None]
 
 
 class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
@@ -120,8 +123,34 @@ class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
         """Raw class scores of validated ``X``, shape (n_samples, n_classes)."""
         raise NotImplementedError
 
-    def _raw_scores(self, X):
-        """Scores before calibrated stacking and candidate masking."""
+    def compatibility_scores(self, X):
+        """Raw class scores: before calibrated stacking and candidate masking.
+
+        These are the method's compatibility scores of every sample with every
+        class of the table, the quantity the GZSL metrics read: the seen-unseen
+        curve and AUSUC sweep the bias over them, ZSL accuracy restricts them
+        to unseen classes. ``seen_bias`` and ``candidates`` play no part.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples, shaped as in ``fit``.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, n_classes)
+            Columns aligned with ``classes_``, also for two classes.
+
+        Examples
+        --------
+        >>> from skzsl.datasets import make_zsl_classification
+        >>> from skzsl.embedding import ESZSLClassifier
+        >>> d = make_zsl_classification(random_state=0)
+        >>> clf = ESZSLClassifier(d.class_attributes, seen_bias=1.0).fit(d.X_train, d.y_train)
+        >>> clf.compatibility_scores(d.X_test_unseen).shape == (len(d.X_test_unseen),
+        ...                                                    len(clf.classes_))
+        True
+        """
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
         return self._decision_scores(X)
@@ -146,7 +175,7 @@ class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
 
     def _adjusted_scores(self, X):
         """(n_samples, n_classes) scores with the seen bias applied and non-candidates at -inf."""
-        scores = np.array(self._raw_scores(X), dtype=np.float64, copy=True)
+        scores = np.array(self.compatibility_scores(X), dtype=np.float64, copy=True)
         scores[:, self._seen_mask] -= float(self.seen_bias)
         scores[:, ~self._candidate_mask()] = -np.inf
         return scores

@@ -82,3 +82,19 @@ def test_dataframe_table_index_must_match_label_kind():
     table = pd.DataFrame({"a": [1.0, 0.0]}, index=["x", "y"])
     with pytest.raises(ValueError, match="index the table by the same labels"):
         ESZSLClassifier(table).fit(np.zeros((4, 2)), [0, 0, 1, 1])
+
+
+def test_compatibility_scores_are_raw_scores(data):
+    clf = ESZSLClassifier(data.class_attributes).fit(data.X_train, data.y_train)
+    raw = clf.decision_function(data.X_test_seen)
+    clf.set_params(seen_bias=2.0, candidates="unseen")
+    np.testing.assert_allclose(clf.compatibility_scores(data.X_test_seen), raw)
+    with pytest.raises(ValueError, match="features"):
+        clf.compatibility_scores(data.X_test_seen[:, :3])
+
+
+def test_class_table_constraint_names_what_it_takes(data):
+    # a bare ndarray has no class labels: refused up front, naming the accepted types
+    clf = ESZSLClassifier(data.class_attributes.to_numpy())
+    with pytest.raises(ValueError, match="pandas.DataFrame.*dict.*ClassAttributes"):
+        clf.fit(data.X_train, data.y_train)

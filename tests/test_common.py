@@ -9,6 +9,10 @@ without touching this file. Two tables, as in scikit-learn's
 - ``EXPECTED_FAILED_CHECKS``: scikit-learn checks an estimator is known to fail,
   each with its reason.
 
+Meta-estimators take their sub-estimator from ``META_ESTIMATOR_PARAMS``, as
+scikit-learn's ``INIT_PARAMS`` gives ``TunedThresholdClassifierCV`` a
+``LogisticRegression``.
+
 Every GZSL classifier also runs skzsl's own domain checks
 (``skzsl.utils.estimator_checks``).
 """
@@ -17,6 +21,7 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skzsl.base import BaseGZSLClassifier
+from skzsl.embedding import ESZSLClassifier
 from skzsl.utils import all_estimators
 from skzsl.utils.estimator_checks import GZSL_CHECKS
 
@@ -104,28 +109,56 @@ FAST_PARAMS = {
     ),
 }
 
+# Constructor parameters of meta-estimators. The common checks' one-hot tables
+# leave no unseen class, so TunedSeenBiasClassifierCV warns that there is no bias
+# to tune and fits the estimator alone; its tuning is tested in test_model_selection.
+META_ESTIMATOR_PARAMS = {
+    "TunedSeenBiasClassifierCV": dict(estimator=ESZSLClassifier(), random_state=0),
+}
+
 # estimator class name -> {check name: reason}
 EXPECTED_FAILED_CHECKS = {}
 
 
 def _instances():
     for name, cls in all_estimators():
-        yield cls(**FAST_PARAMS.get(name, {}))
+        yield cls(**FAST_PARAMS.get(name, {}), **META_ESTIMATOR_PARAMS.get(name, {}))
 
 
 def _expected_failed_checks(estimator):
     return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
 
 
-@parametrize_with_checks(list(_instances()), expected_failed_checks=_expected_failed_checks)
+def _is_neural(estimator):
+    # the torch estimators train networks in every check: the slow part of the suite
+    return "device" in estimator.get_params()
+
+
+_ALL = list(_instances())
+_FAST = [est for est in _ALL if not _is_neural(est)]
+_NEURAL = [est for est in _ALL if _is_neural(est)]
+# the common checks' one-hot tables leave TunedSeenBiasClassifierCV nothing to tune
+_NOTHING_TO_TUNE = "ignore:Every class of the class table:UserWarning"
+
+
+@pytest.mark.filterwarnings(_NOTHING_TO_TUNE)
+@parametrize_with_checks(_FAST, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
 
-_GZSL = [est for est in _instances() if isinstance(est, BaseGZSLClassifier)]
+@pytest.mark.slow
+@parametrize_with_checks(_NEURAL, expected_failed_checks=_expected_failed_checks)
+def test_sklearn_compatible_neural_estimator(estimator, check):
+    check(estimator)
 
 
-@pytest.mark.parametrize("estimator", _GZSL, ids=lambda est: type(est).__name__)
+_GZSL = [pytest.param(est, id=type(est).__name__,
+                      marks=[pytest.mark.slow] if _is_neural(est) else [])
+         for est in _ALL if isinstance(est, BaseGZSLClassifier)]
+
+
+@pytest.mark.parametrize("estimator", _GZSL)
 @pytest.mark.parametrize("check", GZSL_CHECKS, ids=lambda check: check.__name__)
 def test_gzsl_domain_checks(estimator, check):
     check(type(estimator).__name__, estimator)

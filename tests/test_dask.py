@@ -14,11 +14,13 @@ from sklearn.model_selection import GridSearchCV
 from skzsl.datasets import make_zsl_classification
 from skzsl.embedding import ESZSLClassifier
 from skzsl.metrics import gzsl_scorer
-from skzsl.model_selection import GZSLKFold, select_hyperparameters
+from skzsl.model_selection import GZSLKFold, TunedSeenBiasClassifierCV
 
 distributed = pytest.importorskip("dask.distributed",
                                   reason="needs the dask extra: pip install skzsl[dask]")
 joblib = pytest.importorskip("joblib")
+
+pytestmark = pytest.mark.slow  # starts a dask cluster
 
 GRID = {"feature_reg": [0.01, 1.0, 100.0], "semantic_reg": [0.1, 10.0]}
 
@@ -65,15 +67,21 @@ def test_grid_search_on_dask_matches_local(client, data):
                                   local.predict(data.X_test_unseen))
 
 
-def test_select_hyperparameters_on_dask_matches_local(client, data):
-    cv = GZSLKFold(3, random_state=0)
-    local = select_hyperparameters(ESZSLClassifier(data.class_attributes), GRID,
-                                   data.X_train, data.y_train, cv=cv)
+def test_tuned_seen_bias_search_on_dask_matches_local(client, data):
+    def search(n_jobs):
+        tuned = TunedSeenBiasClassifierCV(ESZSLClassifier(data.class_attributes), cv=2,
+                                          n_jobs=n_jobs, random_state=0)
+        grid = {f"estimator__{key}": values for key, values in GRID.items()}
+        return GridSearchCV(tuned, grid, scoring=gzsl_scorer, refit="harmonic",
+                            cv=GZSLKFold(3, random_state=0), n_jobs=n_jobs).fit(
+            data.X_train, data.y_train)
+
+    local = search(None)
     with distributed.get_task_stream(client) as tasks, joblib.parallel_backend("dask"):
-        remote = select_hyperparameters(ESZSLClassifier(data.class_attributes), GRID,
-                                        data.X_train, data.y_train, cv=cv)
+        remote = search(2)
     assert len(tasks.data) > 0, "the fits did not run on the cluster"
-    assert remote.best_params == local.best_params
-    assert remote.seen_bias == pytest.approx(local.seen_bias)
-    np.testing.assert_allclose(remote.cv_results["mean_harmonic"],
-                               local.cv_results["mean_harmonic"])
+    assert remote.best_params_ == local.best_params_
+    assert remote.best_estimator_.best_seen_bias_ == pytest.approx(
+        local.best_estimator_.best_seen_bias_)
+    np.testing.assert_allclose(remote.cv_results_["mean_test_harmonic"],
+                               local.cv_results_["mean_test_harmonic"])

@@ -35,18 +35,20 @@ print(cub.class_attributes.shape)              # 200 classes x 312 attributes
 # --------------------------------------
 # ``train_classes`` and ``val_classes`` split the trainval classes; the test
 # classes are never used to choose anything.
+from sklearn.model_selection import GridSearchCV
+
 from skzsl.embedding import ESZSLClassifier
-from skzsl.metrics import evaluate_gzsl
-from skzsl.model_selection import PredefinedClassSplit, select_hyperparameters
+from skzsl.metrics import evaluate_gzsl, gzsl_scorer
+from skzsl.model_selection import PredefinedClassSplit, TunedSeenBiasClassifierCV
 
 cv = PredefinedClassSplit(cub.train_classes, cub.val_classes, random_state=0)
-search = select_hyperparameters(
-    ESZSLClassifier(cub.class_attributes),
-    {"feature_reg": [0.1, 1.0, 10.0, 100.0], "semantic_reg": [0.1, 1.0, 10.0, 100.0]},
-    cub.X_trainval, cub.y_trainval, cv=cv, n_jobs=-1,
-)
-print(search.best_params, search.seen_bias)
-print(evaluate_gzsl(search.best_estimator, cub.X_test_seen, cub.y_test_seen,
+tuned = TunedSeenBiasClassifierCV(ESZSLClassifier(cub.class_attributes), random_state=0)
+grid = {"estimator__feature_reg": [0.1, 1.0, 10.0, 100.0],
+        "estimator__semantic_reg": [0.1, 1.0, 10.0, 100.0]}
+search = GridSearchCV(tuned, grid, scoring=gzsl_scorer, refit="harmonic", cv=cv, n_jobs=-1)
+search.fit(cub.X_trainval, cub.y_trainval)
+print(search.best_params_, search.best_estimator_.best_seen_bias_)
+print(evaluate_gzsl(search.best_estimator_, cub.X_test_seen, cub.y_test_seen,
                     cub.X_test_unseen, cub.y_test_unseen))
 
 # %%

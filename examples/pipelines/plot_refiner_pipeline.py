@@ -12,8 +12,8 @@ to a refined one through a student network that a self-teacher supervises,
 for samples of any class, seen or unseen.
 
 The seen bias of the pipeline is its last step's: ``eszslclassifier__seen_bias``.
-It is chosen on validation classes with
-:func:`~skzsl.model_selection.select_hyperparameters`, which accepts a
+It is tuned on validation classes by
+:class:`~skzsl.model_selection.TunedSeenBiasClassifierCV`, which accepts a
 pipeline like a classifier.
 """
 
@@ -27,7 +27,7 @@ from skzsl.datasets import load_digits_zsl
 from skzsl.embedding import ESZSLClassifier
 from skzsl.generative import SelfDistillationRefiner
 from skzsl.metrics import evaluate_gzsl
-from skzsl.model_selection import PredefinedClassSplit, select_hyperparameters
+from skzsl.model_selection import PredefinedClassSplit, TunedSeenBiasClassifierCV
 
 data = load_digits_zsl()
 table = data.class_attributes
@@ -44,16 +44,17 @@ refined
 # %%
 # Choose the seen bias on validation classes, refit, test once
 # ------------------------------------------------------------
-# An empty grid only selects the bias. The refiner is refitted in every fold
-# on the fold's training classes: the validation classes stay unseen for it
-# too.
+# The refiner is refitted on the fold's training classes: the validation
+# classes stay unseen for it too. Then each pipeline is fitted on all training
+# data at its bias and scored once on test.
 cv = PredefinedClassSplit(data.train_classes, data.val_classes, random_state=0)
 for name, pipe in [("StandardScaler + ESZSL", plain),
                    ("MinMaxScaler + refiner + ESZSL", refined)]:
-    result = select_hyperparameters(pipe, {}, data.X_trainval, data.y_trainval, cv=cv)
-    scores = evaluate_gzsl(result.best_estimator, data.X_test_seen, data.y_test_seen,
+    tuned = TunedSeenBiasClassifierCV(pipe, cv=cv, random_state=0)
+    tuned.fit(data.X_trainval, data.y_trainval)
+    scores = evaluate_gzsl(tuned, data.X_test_seen, data.y_test_seen,
                            data.X_test_unseen, data.y_test_unseen)
-    print(f"{name:32s} seen_bias={result.seen_bias:.3f}  "
+    print(f"{name:32s} seen_bias={tuned.best_seen_bias_:.3f}  "
           + "  ".join(f"{k}={v:.3f}" for k, v in scores.items()))
 
 # %%
@@ -69,7 +70,7 @@ for name, pipe in [("StandardScaler + ESZSL", plain),
 # features of unseen digits read as a table.
 import pandas as pd
 
-steps = result.best_estimator[:-1]
+steps = tuned.estimator_[:-1]
 features = pd.DataFrame(steps.transform(data.X_test_unseen[:5]),
                         columns=steps.get_feature_names_out(),
                         index=data.y_test_unseen[:5])

@@ -11,9 +11,10 @@ FRAGMENTS = {
     "seen_bias": """
     seen_bias : float, default=0.0
         Calibrated stacking: subtracted from the scores of seen classes at
-        prediction time; raise it to predict unseen classes more often. Choose
-        it on validation classes (:func:`skzsl.model_selection.select_seen_bias`),
-        never on the test split.
+        prediction time; raise it to predict unseen classes more often. Tune
+        it on validation classes
+        (:class:`skzsl.model_selection.TunedSeenBiasClassifierCV`), never on
+        the test split.
 """,
     "candidates": """
     candidates : {"all", "unseen", "seen"}, default="all"
