@@ -48,7 +48,7 @@ sddn = SDDNClassifier(
     data.class_attributes,
     # tiny networks and few epochs, for a quick example
     hidden_dim=32, module_hidden_dim=32, embedding_dim=16, semantic_dim=8, residual_dim=8,
-    n_critic=1, epochs=3, classifier_epochs=30, n_synthetic_per_class=30,
+    n_critic=1, max_epochs=3, classifier_max_epochs=30, n_synthetic_per_class=30,
     seen_bias=0.5, verbose=0, random_state=0,
 )
 

@@ -6,15 +6,17 @@ import numpy as np
 import torch
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from .._training import (
     MultiOptimizerNet,
+    NeuralEstimatorMixin,
     build_net,
+    fit_single_net,
+    gather,
     resolve_device,
     seed_from_random_state,
     seeded,
-    to_numpy,
 )
 from ..base import BaseGZSLClassifier
 from ..nn.attention import COUNTERFACTUALS, MutualAttentionNetwork
@@ -23,8 +25,8 @@ from ..nn.attention_losses import (
     attribute_regression_loss,
     calibration_margin,
     causal_effect_loss,
+    mutual_distillation_loss,
     self_calibration_loss,
-    semantic_distillation_loss,
 )
 from ..utils._docstring import fill_doc
 from ._presets import msdn_preset
@@ -77,7 +79,7 @@ class _MutualAttentionNet(MultiOptimizerNet):
             losses["loss_calibration"] = self.calibration_weight * sum(
                 self_calibration_loss(s + margin, unseen) for s in factual)
         if self.distillation_weight:
-            losses["loss_distillation"] = self.distillation_weight * semantic_distillation_loss(
+            losses["loss_distillation"] = self.distillation_weight * mutual_distillation_loss(
                 out["av"] + margin, out["va"] + margin)
         if self.causal_weight and "av_effect" in out:
             losses["loss_effect"] = self.causal_weight * sum(
@@ -93,7 +95,7 @@ class _MutualAttentionNet(MultiOptimizerNet):
 
 
 @fill_doc(**_FRAGMENTS)
-class MSDNClassifier(BaseGZSLClassifier):
+class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
     """Mutually semantic distillation network (MSDN, Chen et al., CVPR 2022).
 
     Two attention sub-nets read the region features of an image and the word
@@ -202,7 +204,10 @@ class MSDNClassifier(BaseGZSLClassifier):
     net_ : skorch.NeuralNet
         The trained net; ``net_.history`` records every loss per batch and epoch
         (``loss_ce``, ``loss_calibration``, ``loss_distillation``,
-        ``loss_regression``, weighted).
+        ``loss_regression``, weighted; ``train_loss`` is their sum, the
+        objective optimised).
+    n_epochs_ : int
+        Epochs completed (``max_epochs`` unless a Ctrl-C stopped the fit).
     n_features_in_ : int
         ``X.shape[1]`` in fit (regions for 3-D input, channels for 4-D).
 
@@ -328,18 +333,25 @@ class MSDNClassifier(BaseGZSLClassifier):
         kwargs = dict(allow_nd=True, dtype=[np.float32, np.float64], **check_params)
         if reset:
             X, y = validate_data(self, X, y, reset=True, **kwargs)
+            self.n_regions_, self.region_dim_ = _as_regions(X, type(self).__name__).shape[1:]
         else:
+            # regions first: scikit-learn's own check would call regions "features"
+            # (it stays for flat input fitted on flat input, where it is right)
+            flat = check_array(X, **kwargs)
+            if flat.ndim > 2 or self.n_regions_ > 1:
+                self._check_regions(flat)
             X = validate_data(self, X, reset=False, **kwargs)
         regions = _as_regions(X, type(self).__name__)
-        if reset:
-            self.n_regions_, self.region_dim_ = regions.shape[1:]
-        elif regions.shape[1:] != (self.n_regions_, self.region_dim_):
-            raise ValueError(
-                f"X has {regions.shape[1]} regions of {regions.shape[2]} features, but "
-                f"{type(self).__name__} was fitted on {self.n_regions_} regions of "
-                f"{self.region_dim_} features."
-            )
         return (regions, y) if reset else regions
+
+    def _check_regions(self, X):
+        shape = _as_regions(X, type(self).__name__).shape[1:]
+        if shape != (self.n_regions_, self.region_dim_):
+            raise ValueError(
+                f"X has {shape[0]} regions of {shape[1]} features each, but "
+                f"{type(self).__name__} was fitted on {self.n_regions_} regions of "
+                f"{self.region_dim_} features each; pass region features shaped as in fit."
+            )
 
     def _attribute_vectors(self):
         table = self.class_attributes_
@@ -384,7 +396,7 @@ class MSDNClassifier(BaseGZSLClassifier):
                 normalize_embeddings=self.normalize_embeddings,
                 normalize_features=self.normalize_features, n_regions=self.n_regions_,
                 position_embedding=self.position_embedding, **self._module_options())
-            self.net_ = build_net(
+            net = build_net(
                 _MutualAttentionNet, module, max_epochs=self.max_epochs,
                 batch_size=self.batch_size, class_balanced=self.class_balanced,
                 lr=self.lr, device=self.device_,
@@ -393,25 +405,17 @@ class MSDNClassifier(BaseGZSLClassifier):
                 optimizer__momentum=self.momentum, mixed_precision=self.mixed_precision,
                 unseen_mask=unseen_mask, calibration_margin=self.calibration_margin,
                 **self._loss_weights())
-            self.net_.fit(X, y_idx.astype(np.int64))
+            self.net_ = fit_single_net(self, net, X, y_idx.astype(np.int64))
         return self
 
-    def _batches(self, X):
-        for start in range(0, X.shape[0], self.batch_size):
-            batch = X[start:start + self.batch_size]
-            if not batch.flags.writeable:      # e.g. a read-only np.memmap: torch wants a copy
-                batch = batch.copy()
-            yield torch.as_tensor(batch).to(self.device_)
+    def _fused_scores(self, module, regions):
+        out = module(regions)
+        return (self.fusion_weight * out["av"] + (1 - self.fusion_weight) * out["va"]).float()
 
     def _decision_scores(self, X):
-        module = self.net_.module_.eval()
-        scores = []
-        with torch.no_grad(), self.net_.autocast():
-            for batch in self._batches(X):
-                out = module(batch)
-                fused = self.fusion_weight * out["av"] + (1 - self.fusion_weight) * out["va"]
-                scores.append(to_numpy(fused))
-        return np.concatenate(scores).astype(np.float64)
+        if X.shape[0] == 0:
+            return np.empty((0, len(self.classes_)))
+        return gather(self.net_.forward_iter(X, method=self._fused_scores))
 
     def attention_maps(self, X):
         """Where each attribute looks, and what each region shows.
@@ -430,14 +434,8 @@ class MSDNClassifier(BaseGZSLClassifier):
         """
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
-        module = self.net_.module_.eval()
-        av, va = [], []
-        for batch in self._batches(X):
-            maps = module.attention_maps(batch)
-            av.append(to_numpy(maps["av"]))
-            va.append(to_numpy(maps["va"]))
-        return {"attribute_to_visual": np.concatenate(av),
-                "visual_to_attribute": np.concatenate(va)}
+        maps = gather(self.net_.forward_iter(X, method=_attention_maps), dtype=np.float32)
+        return {"attribute_to_visual": maps["av"], "visual_to_attribute": maps["va"]}
 
 
 @fill_doc(**_FRAGMENTS)
@@ -532,6 +530,8 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
         The resolved torch device.
     net_ : skorch.NeuralNet
         The trained net; its history also records ``loss_effect``.
+    n_epochs_ : int
+        Epochs completed (``max_epochs`` unless a Ctrl-C stopped the fit).
     n_features_in_ : int
         ``X.shape[1]`` in fit.
 
@@ -596,6 +596,10 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
     def _module_options(self):
         # causal_weight=0 skips the counterfactual pass (and its random draws): plain MSDN
         return {"causal": self.causal_weight > 0, "counterfactual": self.counterfactual}
+
+
+def _attention_maps(module, regions):
+    return {name: maps.float() for name, maps in module.attention_maps(regions).items()}
 
 
 def _as_regions(X, name):
