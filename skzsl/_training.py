@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 from skorch import NeuralNet
-from skorch.callbacks import Callback, PassthroughScoring
+from skorch.callbacks import Callback, EarlyStopping, PassthroughScoring
 from skorch.dataset import Dataset, unpack_data
 from skorch.utils import to_tensor
 from torch.utils.data import DataLoader, Sampler
@@ -292,7 +292,8 @@ class MultiOptimizerNet(NeuralNet):
 
     One Ctrl-C (``KeyboardInterrupt``) ends ``fit`` as skorch does (it returns
     the net as it is) and sets ``interrupted_``, so the estimators that own the
-    net can apply their rule.
+    net can apply their rule; a stop by skorch's ``EarlyStopping`` (which
+    raises the same exception) is not an interruption.
     """
 
     loss_names = ()
@@ -374,7 +375,10 @@ class MultiOptimizerNet(NeuralNet):
         try:
             return super().fit_loop(X, y, **fit_params)
         except KeyboardInterrupt:
-            self.interrupted_ = True
+            # skorch's EarlyStopping stops training by raising it too
+            self.interrupted_ = not any(
+                isinstance(cb, EarlyStopping) and cb.misses_ >= cb.patience
+                for _, cb in self.callbacks_)
             raise
 
     def infer(self, x, **fit_params):

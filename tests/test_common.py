@@ -77,10 +77,12 @@ FAST_PARAMS = {
     "SemanticKDClassifier": dict(
         hidden_dim=32,
         regressor_hidden_dim=32,
-        max_epochs=5,
+        # 10 epochs at 3e-3: above chance on unseen classes for every seed tried (0-4);
+        # 5 at 1e-3 was at chance for some
+        max_epochs=10,
         n_critic=1,
         batch_size=32,
-        lr=1e-3,
+        lr=3e-3,
         backbone="vaegan",
         n_synthetic_per_class=20,
         classifier_max_epochs=20,

@@ -1,5 +1,6 @@
 """MSDN and MSDN++: mutual attention sub-nets over image regions and attributes."""
 
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -8,6 +9,11 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from .._early_stopping import (
+    EARLY_STOPPING_CONSTRAINTS,
+    early_stopping_callbacks,
+    validation_split,
+)
 from .._training import (
     MultiOptimizerNet,
     NeuralEstimatorMixin,
@@ -173,6 +179,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         RMSprop momentum.
     mixed_precision : bool, default=True
         bfloat16 autocast on CUDA (ignored on CPU).
+%(early_stopping)s
     seen_bias : float, default=0.0
         Calibrated stacking: subtracted from the scores of seen classes at
         prediction time. The official code's built-in margin (+1 unseen, -1
@@ -207,7 +214,10 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         ``loss_regression``, weighted; ``train_loss`` is their sum, the
         objective optimised).
     n_epochs_ : int
-        Epochs completed (``max_epochs`` unless a Ctrl-C stopped the fit).
+        Epochs completed (``max_epochs`` unless a Ctrl-C or early stopping
+        ended the fit).
+    best_epoch_ : int
+        With ``early_stopping``: the epoch whose weights were kept.
     n_features_in_ : int
         ``X.shape[1]`` in fit (regions for 3-D input, channels for 4-D).
 
@@ -267,6 +277,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "mixed_precision": ["boolean"],
+        **EARLY_STOPPING_CONSTRAINTS,
         "device": [str],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -278,8 +289,8 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
                  normalize_embeddings=False, normalize_features=True,
                  position_embedding=False, max_epochs=30,
                  batch_size=50, class_balanced=False, lr=1e-4, weight_decay=1e-4, momentum=0.9,
-                 mixed_precision=True, seen_bias=0.0,
-                 candidates="all", device="auto", random_state=None, verbose=1):
+                 mixed_precision=True, early_stopping=False, validation_every=1, patience=5,
+                 seen_bias=0.0, candidates="all", device="auto", random_state=None, verbose=1):
         self.class_attributes = class_attributes
         self.attribute_embeddings = attribute_embeddings
         self.calibration_weight = calibration_weight
@@ -298,6 +309,9 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         self.weight_decay = weight_decay
         self.momentum = momentum
         self.mixed_precision = mixed_precision
+        self.early_stopping = early_stopping
+        self.validation_every = validation_every
+        self.patience = patience
         self.seen_bias = seen_bias
         self.candidates = candidates
         self.device = device
@@ -385,6 +399,11 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
             The fitted estimator.
         """
         X, y_idx = self._setup_gzsl(X, y)
+        callbacks = []
+        if self.early_stopping is not False:
+            X, y_idx, X_val, y_val = validation_split(self, X, y_idx)
+            callbacks = early_stopping_callbacks(
+                self, partial(self._scores_of, X=X_val), y_val)
         self.attribute_embeddings_ = self._attribute_vectors()
         self.device_ = resolve_device(self.device)
         seed = seed_from_random_state(self.random_state)
@@ -404,18 +423,23 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
                 optimizer=torch.optim.RMSprop, optimizer__weight_decay=self.weight_decay,
                 optimizer__momentum=self.momentum, mixed_precision=self.mixed_precision,
                 unseen_mask=unseen_mask, calibration_margin=self.calibration_margin,
-                **self._loss_weights())
+                callbacks=callbacks, **self._loss_weights())
             self.net_ = fit_single_net(self, net, X, y_idx.astype(np.int64))
+        if callbacks:
+            self.best_epoch_ = dict(self.net_.callbacks_)["early_stopping"].best_epoch_
         return self
 
     def _fused_scores(self, module, regions):
         out = module(regions)
         return (self.fusion_weight * out["av"] + (1 - self.fusion_weight) * out["va"]).float()
 
-    def _decision_scores(self, X):
+    def _scores_of(self, net, X):
         if X.shape[0] == 0:
             return np.empty((0, len(self.classes_)))
-        return gather(self.net_.forward_iter(X, method=self._fused_scores))
+        return gather(net.forward_iter(X, method=self._fused_scores))
+
+    def _decision_scores(self, X):
+        return self._scores_of(self.net_, X)
 
     def attention_maps(self, X):
         """Where each attribute looks, and what each region shows.
@@ -502,6 +526,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
         RMSprop momentum.
     mixed_precision : bool, default=True
         bfloat16 autocast on CUDA (ignored on CPU).
+%(early_stopping)s
     seen_bias : float, default=0.0
         Calibrated stacking at prediction (the official margin is 2.0).
 %(candidates)s
@@ -531,7 +556,10 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
     net_ : skorch.NeuralNet
         The trained net; its history also records ``loss_effect``.
     n_epochs_ : int
-        Epochs completed (``max_epochs`` unless a Ctrl-C stopped the fit).
+        Epochs completed (``max_epochs`` unless a Ctrl-C or early stopping
+        ended the fit).
+    best_epoch_ : int
+        With ``early_stopping``: the epoch whose weights were kept.
     n_features_in_ : int
         ``X.shape[1]`` in fit.
 
@@ -573,9 +601,9 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
                  normalize_embeddings=False, normalize_features=True,
                  position_embedding=False, causal_weight=1.0, counterfactual="random",
                  max_epochs=30, batch_size=50, class_balanced=False, lr=1e-4,
-                 weight_decay=1e-4, momentum=0.9,
-                 mixed_precision=True, seen_bias=0.0, candidates="all", device="auto",
-                 random_state=None, verbose=1):
+                 weight_decay=1e-4, momentum=0.9, mixed_precision=True, early_stopping=False,
+                 validation_every=1, patience=5, seen_bias=0.0, candidates="all",
+                 device="auto", random_state=None, verbose=1):
         super().__init__(
             class_attributes, attribute_embeddings=attribute_embeddings,
             calibration_weight=calibration_weight, distillation_weight=distillation_weight,
@@ -585,6 +613,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
             normalize_features=normalize_features, position_embedding=position_embedding,
             max_epochs=max_epochs, batch_size=batch_size, class_balanced=class_balanced,
             lr=lr, weight_decay=weight_decay, momentum=momentum, mixed_precision=mixed_precision,
+            early_stopping=early_stopping, validation_every=validation_every, patience=patience,
             seen_bias=seen_bias, candidates=candidates, device=device,
             random_state=random_state, verbose=verbose)
         self.causal_weight = causal_weight

@@ -7,11 +7,11 @@ features against a WGAN-GP critic plus the method's own terms, the skorch net
 and synthetic features to the classifier's input (the stage-1 module's
 ``forward``: identity, or SDDN's fused features); (4) train a softmax
 classifier over every class, ``classifier_net_``. Prediction runs (3) and (4)
-through skorch's ``forward_iter``; the base class applies ``seen_bias`` and
-``candidates``.
+through skorch's ``forward_iter``; the base class applies the seen bias.
 """
 
 import inspect
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -19,9 +19,13 @@ import torch
 from scipy.special import log_softmax
 from sklearn.base import _fit_context
 from sklearn.preprocessing import MinMaxScaler
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._early_stopping import (
+    EARLY_STOPPING_CONSTRAINTS,
+    early_stopping_callbacks,
+    validation_split,
+)
 from .._training import (
     NeuralEstimatorMixin,
     build_net,
@@ -31,7 +35,6 @@ from .._training import (
     resolve_device,
     seed_from_random_state,
     seeded,
-    to_numpy,
 )
 from ..base import BaseGZSLClassifier
 from ..nn.generative import (
@@ -46,35 +49,30 @@ from ._nets import ADAM_GAN, ClassifierNet
 
 __all__ = ["BaseGenerativeClassifier"]
 
-# rows per inference batch: large, inference keeps no graph
-_PREDICT_BATCH = 4096
+_PREDICT_BATCH = 4096  # rows per inference batch: large, inference keeps no graph
 
 
 class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
     """Base class of the generate-then-classify estimators. Not for direct use.
 
-    Its ``__init__`` sets the parameters every generative method shares; a
-    subclass lists them in its own signature (scikit-learn reads parameters
-    from it) and passes them on with ``super().__init__(**self._shared(locals()))``.
-    Subclasses implement ``_build_generator_net(X_scaled, y_idx)`` (the
-    stage-1 net, uninitialised) and may pass ``fusion`` to :meth:`_bundle`.
+    Its ``__init__`` sets the shared parameters; a subclass lists them in its
+    signature and calls ``super().__init__(**self._shared(locals()))``, then
+    implements ``_build_generator_net(X_scaled, y_idx)`` (the stage-1 net).
     """
 
     _parameter_constraints: dict = {
         **BaseGZSLClassifier._parameter_constraints,
         "backbone": [StrOptions({"wgan", "vaegan"})],
         "noise_dim": [Interval(Integral, 1, None, closed="left"), None],
-        "hidden_dim": [Interval(Integral, 1, None, closed="left")],
-        "n_critic": [Interval(Integral, 1, None, closed="left")],
+        **{name: [Interval(Integral, 1, None, closed="left")] for name in (
+            "hidden_dim", "n_critic", "batch_size", "classifier_max_epochs",
+            "classifier_batch_size")},
+        **{name: [Interval(Integral, 0, None, closed="left")] for name in (
+            "max_epochs", "n_synthetic_per_class", "n_synthetic_seen_per_class")},
         "gp_weight": [Interval(Real, 0, None, closed="left")],
-        "max_epochs": [Interval(Integral, 0, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
-        "n_synthetic_per_class": [Interval(Integral, 0, None, closed="left")],
-        "n_synthetic_seen_per_class": [Interval(Integral, 0, None, closed="left")],
-        "classifier_max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "classifier_batch_size": [Interval(Integral, 1, None, closed="left")],
         "classifier_lr": [Interval(Real, 0, None, closed="neither")],
+        **EARLY_STOPPING_CONSTRAINTS,
         "feature_scaling": [StrOptions({"minmax"}), None],
         "semantic_scaling": [StrOptions({"standard"}), None],
         "random_state": ["random_state"],
@@ -86,8 +84,9 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
                  hidden_dim=4096, n_critic=5, gp_weight=10.0, max_epochs=30, batch_size=64,
                  lr=1e-4, n_synthetic_per_class=300, n_synthetic_seen_per_class=0,
                  classifier_max_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
-                 feature_scaling="minmax", semantic_scaling=None, seen_bias=0.0,
-                 candidates="all", random_state=None, device="auto", verbose=1):
+                 early_stopping=False, validation_every=1, patience=5, feature_scaling="minmax",
+                 semantic_scaling=None, seen_bias=0.0, candidates="all", random_state=None,
+                 device="auto", verbose=1):
         self.class_attributes = class_attributes
         self.backbone = backbone
         self.noise_dim = noise_dim
@@ -102,6 +101,9 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         self.classifier_max_epochs = classifier_max_epochs
         self.classifier_batch_size = classifier_batch_size
         self.classifier_lr = classifier_lr
+        self.early_stopping = early_stopping
+        self.validation_every = validation_every
+        self.patience = patience
         self.feature_scaling = feature_scaling
         self.semantic_scaling = semantic_scaling
         self.seen_bias = seen_bias
@@ -145,48 +147,59 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         X, y_idx = self._setup_gzsl(X, y)
         self.device_ = resolve_device(self.device)
         seed = seed_from_random_state(self.random_state)
+        if self.early_stopping is not False:
+            X, y_idx, X_val, y_val = validation_split(self, X, y_idx)
         self.scaler_ = MinMaxScaler().fit(X) if self.feature_scaling == "minmax" else None
         X_scaled = self._scale(X).astype(np.float32)
         with seeded(seed, self.device_):
-            self.generator_net_ = fit_stage(self, self._build_generator_net(X_scaled, y_idx),
-                                            X_scaled, y_idx.astype(np.int64))
-            self.generator_net_.module_.eval()
-            self.generator_ = FeatureGenerator(self.generator_net_, self.class_attributes_,
-                                               self.scaler_)
-            X_all, y_all = self._with_synthetic(X_scaled, y_idx, seed)
-            self.classifier_net_ = self._train_classifier(
-                self._classifier_input(X_all), y_all, len(self.classes_), "classifier")
+            net = self._build_generator_net(X_scaled, y_idx)
+            if self.early_stopping is not False:
+                # validation H of the final classifier trained on this epoch's synthetic features
+                score = partial(self._validation_scores, X_scaled=X_scaled, y_idx=y_idx,
+                                X_val=self._scale(X_val).astype(np.float32), seed=seed)
+                net.callbacks = [*net.callbacks, *early_stopping_callbacks(self, score, y_val)]
+            self.generator_net_ = fit_stage(self, net, X_scaled, y_idx.astype(np.int64))
+            self.generator_ = FeatureGenerator(net, self.class_attributes_, self.scaler_)
+            self.classifier_net_ = self._final_classifier(net, X_scaled, y_idx, seed)
+        if self.early_stopping is not False:
+            self.best_epoch_ = dict(net.callbacks_)["early_stopping"].best_epoch_
         # float64 inference: predictions must not depend on how samples are batched
         self.generator_net_.module_.double().eval()
         self.classifier_net_.module_.double().eval()
         return self
 
-    def _train_classifier(self, features, target, n_classes, desc):
+    def _final_classifier(self, net, X_scaled, y_idx, seed, verbose=None):
+        """Stages 2 to 4 with the generator of ``net``, seeded alike at every call."""
+        with seeded(seed, self.device_):
+            net.module_.eval()
+            counts = np.where(self._seen_mask, self.n_synthetic_seen_per_class,
+                              self.n_synthetic_per_class)
+            X_syn, y_syn = FeatureGenerator(net, self.class_attributes_, None).sample_counts(
+                counts, seed)
+            features = self._classifier_input(np.concatenate([X_scaled, X_syn]), net)
+            return self._train_classifier(features, np.concatenate([y_idx, y_syn]),
+                                          len(self.classes_), "classifier", verbose)
+
+    def _validation_scores(self, net, X_scaled, y_idx, X_val, seed):
+        clf = self._final_classifier(net, X_scaled, y_idx, seed, verbose=0)
+        return gather(clf.forward_iter(self._classifier_input(X_val, net)))
+
+    def _train_classifier(self, features, target, n_classes, desc, verbose=None):
         """Fit a linear softmax classifier net on numpy arrays (a stage of ``fit``)."""
         net = build_net(ClassifierNet, SoftmaxClassifier(features.shape[1], n_classes),
                         max_epochs=self.classifier_max_epochs,
                         batch_size=self.classifier_batch_size, lr=self.classifier_lr,
-                        device=self.device_, verbose=self.verbose, desc=desc,
+                        device=self.device_, desc=desc,
+                        verbose=self.verbose if verbose is None else verbose,
                         optimizer=ADAM_GAN, predict_batch_size=_PREDICT_BATCH)
         return fit_stage(self, net, features.astype(np.float32), target.astype(np.int64))
 
     def _scale(self, X):
         return X if self.scaler_ is None else self.scaler_.transform(X)
 
-    def _semantics(self):
-        """The class vectors the networks read: the table, optionally standardised."""
-        matrix = self.class_attributes_.matrix
-        if self.semantic_scaling == "standard":
-            std = matrix.std(axis=0)
-            matrix = (matrix - matrix.mean(axis=0)) / np.where(std > 0, std, 1.0)
-        return matrix
-
     def _seen_position(self):
         """Column of each class among the seen classes (-1 for unseen classes)."""
-        seen = self._seen_mask
-        position = np.full(len(self.classes_), -1)
-        position[seen] = np.arange(seen.sum())
-        return position
+        return np.where(self._seen_mask, np.cumsum(self._seen_mask) - 1, -1)
 
     def _bundle(self, n_features, fusion=("visual",), **modules):
         """The ModuleBundle of stage 1: generator, critic, optional encoder, and ``modules``."""
@@ -198,7 +211,12 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         modules["critic"] = ConditionalCritic(n_features, n_att, self.hidden_dim)
         if self.backbone == "vaegan":
             modules["encoder"] = ConditionalEncoder(n_features, n_att, self.hidden_dim, noise)
-        return ModuleBundle(torch.as_tensor(self._semantics(), dtype=torch.float32),
+        # the class vectors the networks read: the table, optionally standardised
+        semantics = self.class_attributes_.matrix
+        if self.semantic_scaling == "standard":
+            std = semantics.std(axis=0)
+            semantics = (semantics - semantics.mean(axis=0)) / np.where(std > 0, std, 1.0)
+        return ModuleBundle(torch.as_tensor(semantics, dtype=torch.float32),
                             torch.as_tensor(self._seen_position(), dtype=torch.long),
                             fusion=fusion, **modules)
 
@@ -217,28 +235,12 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
             reconstruction="bce" if self.feature_scaling == "minmax" else "mse",
             weights=weights)
 
-    def _with_synthetic(self, X_scaled, y_idx, seed):
-        """Real seen features plus generated ones: ``n_synthetic_per_class`` per unseen
-        class and ``n_synthetic_seen_per_class`` per seen class."""
-        counts = np.where(self._seen_mask, self.n_synthetic_seen_per_class,
-                          self.n_synthetic_per_class)
-        if counts.sum() == 0:
-            return X_scaled, y_idx
-        rng = check_random_state(seed)
-        parts, labels = [X_scaled], [y_idx]
-        for n in np.unique(counts[counts > 0]):
-            classes = np.flatnonzero(counts == n)
-            synthetic = self.generator_.sample_scaled(classes, int(n),
-                                                      random_state=rng.randint(2 ** 31 - 1))
-            parts.append(to_numpy(synthetic))
-            labels.append(np.repeat(classes, n))
-        return np.concatenate(parts), np.concatenate(labels)
-
-    def _classifier_input(self, X):
-        """(Scaled) features -> what the final classifier reads, through ``generator_net_``."""
-        if self.generator_net_.module_.fusion == ("visual",):
+    def _classifier_input(self, X, net=None):
+        """(Scaled) features -> what the final classifier reads, through the stage-1 net."""
+        net = self.generator_net_ if net is None else net
+        if net.module_.fusion == ("visual",):
             return X
-        return gather(self.generator_net_.forward_iter(X), dtype=X.dtype)
+        return gather(net.forward_iter(X), dtype=X.dtype)
 
     def _decision_scores(self, X):
         features = self._classifier_input(self._scale(X).astype(np.float64, copy=False))

@@ -82,6 +82,7 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
                  lr=1e-4, classification_weight=0.01, n_synthetic_per_class=300,
                  n_synthetic_seen_per_class=0,
                  classifier_max_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
+                 early_stopping=False, validation_every=1, patience=5,
                  feature_scaling="minmax", semantic_scaling=None, seen_bias=0.0,
                  candidates="all", random_state=None, device="auto", verbose=1):
         super().__init__(**self._shared(locals()))

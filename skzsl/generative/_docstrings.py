@@ -40,6 +40,7 @@ FRAGMENTS = {
         Batch size of the final classifier.
     classifier_lr : float, default=1e-3
         Adam learning rate of the final classifier.
+%(early_stopping)s
     feature_scaling : {"minmax"} or None, default="minmax"
         ``"minmax"`` scales features to [0, 1] with a ``MinMaxScaler`` fitted
         on the training features, as every original code does, and the
@@ -76,6 +77,10 @@ FRAGMENTS = {
     generator_ : FeatureGenerator
         The trained generator; ``generator_.sample(labels, n)`` generates
         features of any class of the table.
+    best_epoch_ : int
+        With ``early_stopping``: the generator epoch whose weights were kept
+        (validation H of the final classifier trained on its synthetic
+        features).
     scaler_ : MinMaxScaler or None
         The fitted feature scaling.
     device_ : str

@@ -4,6 +4,7 @@ from numbers import Integral
 
 import numpy as np
 import torch
+from sklearn.utils import check_random_state
 
 from .._training import seed_from_random_state, to_numpy
 
@@ -61,6 +62,26 @@ class FeatureGenerator:
             out = generator.sample(semantics, generator=gen)
         generator.train(was_training)
         return out
+
+    def sample_counts(self, counts, random_state=None):
+        """``counts[k]`` scaled features of class position ``k``, as numpy arrays.
+
+        Returns
+        -------
+        X : ndarray of shape (counts.sum(), n_features), float32
+        y : ndarray of shape (counts.sum(),)
+            Class positions.
+        """
+        rng = check_random_state(random_state)
+        n_features = self.net.module_.generator.n_features
+        parts = [np.empty((0, n_features), dtype=np.float32)]
+        labels = [np.empty(0, dtype=np.int64)]
+        for n in np.unique(counts[counts > 0]):
+            classes = np.flatnonzero(counts == n)
+            synthetic = self.sample_scaled(classes, int(n), random_state=rng.randint(2 ** 31 - 1))
+            parts.append(to_numpy(synthetic))
+            labels.append(np.repeat(classes, n))
+        return np.concatenate(parts), np.concatenate(labels)
 
     def sample(self, class_labels, n, random_state=None):
         """Generate ``n`` features for each of ``class_labels``.

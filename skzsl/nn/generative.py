@@ -75,6 +75,7 @@ class ConditionalGenerator(nn.Module):
     def __init__(self, n_attributes, noise_dim, hidden_dim, n_features, output="sigmoid"):
         super().__init__()
         self.noise_dim = noise_dim
+        self.n_features = n_features
         self.net = mlp(noise_dim + n_attributes, hidden_dim, n_features,
                        output=nn.Sigmoid() if output == "sigmoid" else None)
 
