@@ -43,7 +43,7 @@ from skorch.callbacks import Callback  # noqa: E402
 
 from skzsl._benchmark import validation_split  # noqa: E402
 from skzsl._early_stopping import best_validation_h  # noqa: E402
-from skzsl._training import seed_from_random_state  # noqa: E402
+from skzsl._training import gather, seed_from_random_state  # noqa: E402
 from skzsl.generative import CLSWGANClassifier  # noqa: E402
 from skzsl.metrics import harmonic_mean, seen_unseen_curve  # noqa: E402
 
@@ -77,14 +77,16 @@ def _h_at(y, scores, classes, seen_classes, bias):
 
 
 class _Probe(Callback):
-    def __init__(self, score_val, score_test, y_val, y_test, est):
-        self.score_val, self.score_test = score_val, score_test
+    def __init__(self, train, X_val, y_val, X_test, y_test, est):
+        self.train, self.X_val, self.X_test = train, X_val, X_test
         self.y_val, self.y_test, self.est = y_val, y_test, est
         self.rows = []
 
     def on_epoch_end(self, net, **kwargs):
         est = self.est
-        val, test = self.score_val(net), self.score_test(net)
+        clf = self.train(net)      # the final classifier of this epoch, trained once
+        val, test = (gather(clf.forward_iter(est._classifier_input(X, net)))
+                     for X in (self.X_val, self.X_test))
         # the test classes seen in training are the trainval classes minus those held out
         bias = _bias_on(self.y_val, val, est.classes_, est.seen_classes_)
         self.rows.append(dict(
@@ -100,13 +102,12 @@ class _Probed(CLSWGANClassifier):
     def _build_generator_net(self, X_scaled, y_idx):
         net = super()._build_generator_net(X_scaled, y_idx)
         seed = seed_from_random_state(self.random_state)
-        score = partial(self._validation_scores, X_scaled=X_scaled, y_idx=y_idx,
-                        seed=seed)
+        train = partial(self._final_classifier, X_scaled=X_scaled, y_idx=y_idx, seed=seed,
+                        verbose=0)
         fold_X, fold_y = self._probe_fold
-        self.probe_ = _Probe(
-            partial(score, X_val=self._scale(fold_X).astype(np.float32)),
-            partial(score, X_val=self._scale(self._probe_X_test).astype(np.float32)),
-            fold_y, self._probe_y_test, self)
+        self.probe_ = _Probe(train, self._scale(fold_X).astype(np.float32), fold_y,
+                             self._scale(self._probe_X_test).astype(np.float32),
+                             self._probe_y_test, self)
         net.callbacks = [*net.callbacks, ("probe", self.probe_)]
         return net
 
