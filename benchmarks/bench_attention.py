@@ -56,8 +56,8 @@ from skzsl.nn.attention_losses import (  # noqa: E402
     attribute_cross_entropy,
     calibration_margin,
     causal_effect_loss,
+    mutual_distillation_loss,
     self_calibration_loss,
-    semantic_distillation_loss,
 )
 
 
@@ -111,7 +111,7 @@ def speed(args):
             loss = sum(attribute_cross_entropy(out[k], yb) for k in ("av", "va"))
             loss = loss + 0.1 * sum(self_calibration_loss(out[k] + margin, unseen)
                                     for k in ("av", "va"))
-            loss = loss + 1e-3 * semantic_distillation_loss(out["av"] + margin,
+            loss = loss + 1e-3 * mutual_distillation_loss(out["av"] + margin,
                                                              out["va"] + margin)
             if causal:
                 loss = loss + sum(causal_effect_loss(out[k], yb)

@@ -61,7 +61,7 @@ DATASET_NAMES = {"sun": "SUN attribute-annotation", "cub": "CUB-shaped stand-in"
 # The backbone settings used for both datasets: f-VAEGAN's VAE + WGAN-GP with
 # one critic step (as FREE on SUN), reduced widths and epochs to fit a CPU budget.
 BACKBONE = dict(backbone="vaegan", hidden_dim=512, n_critic=1, batch_size=128, lr=1e-3,
-                classifier_lr=3e-3, classifier_epochs=20, n_synthetic_per_class=100,
+                classifier_lr=3e-3, classifier_max_epochs=20, n_synthetic_per_class=100,
                 n_synthetic_seen_per_class=50, verbose=0)
 EPOCHS = {"sun": 15, "cub": 5, "digits": 30}
 
@@ -88,7 +88,7 @@ def _peak_rss_mib():
 
 def _estimator(method, dataset, **extra):
     cls = getattr(generative, method)
-    return cls(**{**BACKBONE, "epochs": EPOCHS[dataset], **PARAMS[method], **extra})
+    return cls(**{**BACKBONE, "max_epochs": EPOCHS[dataset], **PARAMS[method], **extra})
 
 
 def _record(results, row):
@@ -162,12 +162,12 @@ def task_ablation(args):
 def task_epoch(args):
     data = load_cub_standin()
     cls = getattr(generative, args.method)
-    est = cls(data.class_attributes, epochs=args.epochs, classifier_epochs=1,
+    est = cls(data.class_attributes, max_epochs=args.epochs, classifier_max_epochs=1,
               n_synthetic_per_class=1, verbose=0, random_state=0, device=args.device)
     start = time.perf_counter()
     est.fit(data.X_trainval, data.y_trainval)
     total = time.perf_counter() - start
-    durations = list(est.history_["generator"][:, "dur"])
+    durations = list(est.generator_net_.history[:, "dur"])
     _record(args.results, dict(task="epoch", dataset="cub", method=args.method,
                                device=str(est.device_),
                                n_samples=int(data.X_trainval.shape[0]),

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The checks to run on a machine with a CUDA GPU (CI has none), in one go:
-#   1. every neural estimator fits and predicts on CUDA (tests/test_cuda.py);
+#   1. every neural estimator fits and predicts on CUDA, and a CUDA-fitted model
+#      pickled with joblib loads and predicts in a process that sees no GPU
+#      (CUDA_VISIBLE_DEVICES=""), as do CUDA-saved net parameters (tests/test_cuda.py);
 #   2. seconds per generator epoch at full CUB-stand-in size on the GPU, for the
 #      three generative estimators (BENCHMARKS.md, "Seconds per generator epoch");
 #   3. MSDN / MSDN++ seconds per training step at CUB scale on the GPU, bfloat16

@@ -28,8 +28,8 @@ _GRID = [10.0 ** k for k in range(-3, 4)]
 # the generative backbone at a CPU budget (f-VAEGAN, one critic step), with the
 # settings chosen on SUN's validation classes (BENCHMARKS.md)
 _GENERATIVE = dict(backbone="vaegan", hidden_dim=512, n_critic=1, batch_size=128, lr=1e-3,
-                   classifier_lr=3e-3, classifier_epochs=20, n_synthetic_per_class=100,
-                   n_synthetic_seen_per_class=50, semantic_scaling="standard", epochs=30)
+                   classifier_lr=3e-3, classifier_max_epochs=20, n_synthetic_per_class=100,
+                   n_synthetic_seen_per_class=50, semantic_scaling="standard", max_epochs=30)
 
 # Every setting of every method is in this file, in METHODS and QUICK.
 # name -> (skzsl estimator class name, full-size fixed parameters, grid searched on
@@ -52,7 +52,7 @@ METHODS = {
 # digits 4/6), never on test; BENCHMARKS.md ("skzsl benchmark") has the measurements.
 # generative: a third of the epochs (SDDN's choice among three budgets; clswgan and
 # semantic_kd take the same budget without a check of their own)
-_QUICK_GENERATIVE = dict(epochs=10, classifier_epochs=10)
+_QUICK_GENERATIVE = dict(max_epochs=10, classifier_max_epochs=10)
 _QUICK_ATTENTION = dict(max_epochs=30, trainable_embeddings=False, calibration_margin=0.0,
                         calibration_weight=1.0, lr=3e-3)
 QUICK = {

@@ -17,24 +17,32 @@ bar, and they call :func:`seeded` around training.
 """
 
 import contextlib
+import warnings
 from numbers import Integral
 
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
 from skorch import NeuralNet
-from skorch.callbacks import Callback, PassthroughScoring
+from skorch.callbacks import Callback, EarlyStopping, PassthroughScoring
 from skorch.dataset import Dataset, unpack_data
+from skorch.utils import to_tensor
 from torch.utils.data import DataLoader, Sampler
 from tqdm.auto import tqdm
 
 __all__ = [
     "MultiOptimizerNet",
+    "NeuralEstimatorMixin",
     "EpochProgressBar",
     "RowCopyDataset",
     "ClassBalancedBatchSampler",
     "build_net",
+    "discard_fitted",
+    "fit_single_net",
+    "fit_stage",
     "class_balanced_loader",
+    "available_devices",
+    "gather",
     "resolve_device",
     "seed_from_random_state",
     "seeded",
@@ -42,27 +50,42 @@ __all__ = [
 ]
 
 
+def available_devices():
+    """The device strings this machine accepts, besides ``"auto"``.
+
+    ``"cpu"``; ``"cuda"`` and ``"cuda:0"`` ... ``"cuda:N-1"`` when torch sees
+    N CUDA devices; ``"mps"`` and ``"xpu"`` when torch has them.
+    """
+    devices = ["cpu"]
+    if torch.cuda.is_available():
+        devices += ["cuda", *(f"cuda:{i}" for i in range(torch.cuda.device_count()))]
+    for kind in ("mps", "xpu"):
+        backend = getattr(torch.backends, kind, None) or getattr(torch, kind, None)
+        if backend is not None and backend.is_available():
+            devices.append(kind)
+    return devices
+
+
 def resolve_device(device):
     """Turn the ``device`` parameter into a torch device string.
 
-    ``"auto"`` is CUDA when available, else CPU; anything else is passed to
-    ``torch.device`` and must be valid, and asking for CUDA without it fails
-    with a clear message instead of deep inside torch.
+    ``"auto"`` is CUDA when available, else CPU. Anything else must be one of
+    :func:`available_devices`; the error names them, instead of failing deep
+    inside torch.
     """
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    try:
-        resolved = torch.device(device)
-    except (RuntimeError, TypeError) as exc:
+    available = available_devices()
+    if device not in available:
+        if str(device).startswith("cuda") and not torch.cuda.is_available():
+            reason = "CUDA is not available on this machine"
+        else:
+            reason = "no such device on this machine"
         raise ValueError(
-            f"device must be 'auto', 'cpu', 'cuda' or a torch device string; got {device!r}."
-        ) from exc
-    if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            f"device={device!r} but CUDA is not available on this machine; use device='auto' "
-            "(CUDA when present, CPU otherwise) or device='cpu'."
+            f"device={device!r}: {reason}. Use 'auto' (CUDA when present, CPU otherwise) "
+            f"or one of the available devices: {', '.join(map(repr, available))}."
         )
-    return str(resolved)
+    return device
 
 
 def seed_from_random_state(random_state):
@@ -89,6 +112,18 @@ def seeded(seed, device="cpu"):
 def to_numpy(tensor):
     """A detached CPU numpy copy of a tensor."""
     return tensor.detach().to("cpu", torch.float32).numpy()
+
+
+def gather(outputs, dtype=np.float64):
+    """Concatenate the batches of skorch's ``forward_iter`` into numpy arrays.
+
+    Each batch is a tensor or a dict of tensors; the result is an array, or a
+    dict of arrays, of ``dtype``.
+    """
+    outputs = list(outputs)
+    if outputs and isinstance(outputs[0], dict):
+        return {key: gather((out[key] for out in outputs), dtype) for key in outputs[0]}
+    return torch.cat(outputs).detach().cpu().numpy().astype(dtype, copy=False)
 
 
 class RowCopyDataset(Dataset):
@@ -192,7 +227,10 @@ def class_balanced_loader(dataset, batch_size, **kwargs):
 
 
 class EpochProgressBar(Callback):
-    """A tqdm bar over epochs, showing the last epoch's training loss.
+    """A tqdm bar over epochs, showing the last epoch's objective of each optimizer group.
+
+    A net with one optimizer group shows its ``train_loss``; one with several
+    (critic and generator, ...) shows each group's objective apart.
 
     Parameters
     ----------
@@ -207,9 +245,12 @@ class EpochProgressBar(Callback):
         self.bar_ = tqdm(total=net.max_epochs, desc=self.desc, leave=False, dynamic_ncols=True)
 
     def on_epoch_end(self, net, **kwargs):
-        loss = net.history[-1].get("train_loss")
-        if loss is not None:
-            self.bar_.set_postfix(loss=f"{loss:.4g}", refresh=False)
+        row = net.history[-1]
+        shown = {name.removeprefix("objective_"): row[name] for name in row
+                 if name.startswith("objective_")}
+        if len(shown) < 2 and "train_loss" in row:
+            shown = {"loss": row["train_loss"]}
+        self.bar_.set_postfix({k: f"{v:.4g}" for k, v in shown.items()}, refresh=False)
         self.bar_.update(1)
 
     def on_train_end(self, net, **kwargs):
@@ -230,50 +271,65 @@ class MultiOptimizerNet(NeuralNet):
         named functions of ``skzsl.nn`` instead.
     optimizer_groups : dict of str to tuple of str
         Group name -> names of ``module_`` children it optimises. One optimizer
-        (``optimizer_<group>_``) is made per group with ``optimizer`` and
-        ``optimizer__*``; ``lr_<group>`` in ``group_lr`` overrides ``lr``.
-    group_lr : dict of str to float, default=None
-        Learning rate per group; missing groups use ``lr``.
+        (``optimizer_<group>_``) is made per group with ``optimizer``,
+        ``optimizer__*`` and ``lr``.
     mixed_precision : bool, default=False
-        Run :meth:`autocast` blocks in bfloat16 on CUDA (ignored on CPU).
+        Run :meth:`autocast` blocks, and inference, in bfloat16 on CUDA
+        (ignored on CPU).
     **kwargs
         Any ``NeuralNet`` parameter.
 
     Notes
     -----
-    Subclasses implement :meth:`compute_step` and list the names of the losses
+    Subclasses implement :meth:`compute_step` and list the names of the terms
     it returns in ``loss_names`` so that they are averaged per epoch.
+
+    Every call of :meth:`update` records the loss it optimised as
+    ``objective_<group>`` (averaged over the calls of a step: ``n_critic``
+    critic updates give their mean). ``train_loss``, skorch's loss, is the
+    objective of the group named by ``objective`` (the first group when
+    ``None``): one optimised loss, never a sum of unrelated terms.
+
+    One Ctrl-C (``KeyboardInterrupt``) ends ``fit`` as skorch does (it returns
+    the net as it is) and sets ``interrupted_``, so the estimators that own the
+    net can apply their rule; a stop by skorch's ``EarlyStopping`` (which
+    raises the same exception) is not an interruption.
     """
 
     loss_names = ()
+    objective = None
     # optimizer__* parameters configure every group's optimizer; skorch only
     # accepts prefixes it knows at construction
     prefixes_ = [*NeuralNet.prefixes_, "optimizer"]
 
     def __init__(self, module, criterion=torch.nn.CrossEntropyLoss, *args,
-                 optimizer_groups=None, group_lr=None, mixed_precision=False, **kwargs):
+                 optimizer_groups=None, mixed_precision=False, **kwargs):
         super().__init__(module, criterion, *args, **kwargs)
         self.optimizer_groups = optimizer_groups
-        self.group_lr = group_lr
         self.mixed_precision = mixed_precision
 
+    def _groups(self):
+        return self.optimizer_groups or {"all": tuple(n for n, _ in
+                                                      self.module_.named_children())}
+
     def initialize_optimizer(self, triggered_directly=None):
-        groups = self.optimizer_groups or {"all": tuple(n for n, _ in
-                                                        self.module_.named_children())}
-        lrs = self.group_lr or {}
-        for name, children in groups.items():
+        for name, children in self._groups().items():
             params = [p for child in children
                       for p in getattr(self.module_, child).parameters() if p.requires_grad]
             named = [(f"{child}.{n}", p) for child in children
                      for n, p in getattr(self.module_, child).named_parameters()]
             kwargs = self.get_params_for_optimizer("optimizer", named)[1]
-            kwargs["lr"] = lrs.get(name, self.lr)
+            kwargs["lr"] = self.lr
             setattr(self, f"optimizer_{name}_", self.optimizer(params, **kwargs))
         return self
 
     def get_default_callbacks(self):
-        extra = [(name, PassthroughScoring(name=name, on_train=True)) for name in self.loss_names]
+        names = [*self.loss_names, *(f"objective_{group}" for group in self._group_names())]
+        extra = [(name, PassthroughScoring(name=name, on_train=True)) for name in names]
         return [*super().get_default_callbacks(), *extra]
+
+    def _group_names(self):
+        return list(self.optimizer_groups or {"all": ()})
 
     def autocast(self):
         """bfloat16 autocast on CUDA when ``mixed_precision``, else a no-op context."""
@@ -282,11 +338,12 @@ class MultiOptimizerNet(NeuralNet):
         return contextlib.nullcontext()
 
     def update(self, group, loss):
-        """One optimisation step of ``group`` on ``loss``."""
+        """One optimisation step of ``group`` on ``loss``, recorded as its objective."""
         optimizer = getattr(self, f"optimizer_{group}_")
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
+        self._objectives.setdefault(group, []).append(float(loss.detach()))
 
     def compute_step(self, X, y):
         """Run one training step on a batch already on the device.
@@ -294,7 +351,7 @@ class MultiOptimizerNet(NeuralNet):
         Returns
         -------
         losses : dict of str to float or tensor
-            Named losses of this step; each is recorded in the history.
+            Named loss terms of this step; each is recorded in the history.
         """
         raise NotImplementedError
 
@@ -303,11 +360,56 @@ class MultiOptimizerNet(NeuralNet):
         X, y = unpack_data(batch)
         X = self._to_device(X)
         y = self._to_device(y) if y is not None else None
+        self._objectives = {}
         losses = {k: float(v.detach()) if isinstance(v, torch.Tensor) else float(v)
                   for k, v in self.compute_step(X, y).items()}
-        for name, value in losses.items():
+        objectives = {f"objective_{group}": float(np.mean(values))
+                      for group, values in self._objectives.items()}
+        for name, value in {**losses, **objectives}.items():
             self.history.record_batch(name, value)
-        return {"loss": torch.tensor(sum(losses.values())), "y_pred": None}
+        main = f"objective_{self.objective or self._group_names()[0]}"
+        return {"loss": torch.tensor(objectives[main]), "y_pred": None}
+
+    def fit_loop(self, X, y=None, **fit_params):
+        self.interrupted_ = False
+        try:
+            return super().fit_loop(X, y, **fit_params)
+        except KeyboardInterrupt:
+            # skorch's EarlyStopping stops training by raising it too
+            self.interrupted_ = not any(
+                isinstance(cb, EarlyStopping) and cb.misses_ >= cb.patience
+                for _, cb in self.callbacks_)
+            raise
+
+    def infer(self, x, **fit_params):
+        """Run ``module_`` on a batch, or ``method(module_, x)`` inside :meth:`forward_iter`."""
+        method = getattr(self, "_inference_method", None)
+        with self.autocast():
+            if method is None:
+                return super().infer(x, **fit_params)
+            return method(self.module_, to_tensor(x, device=self.device))
+
+    def forward_iter(self, X, training=False, device="cpu", method=None):
+        """skorch's ``forward_iter``; ``method(module_, batch)`` replaces ``module_(batch)``.
+
+        Parameters
+        ----------
+        X, training, device
+            As in skorch.
+        method : callable, default=None
+            Called with the module and each batch (on the net's device), for
+            the outputs other than ``forward`` (attention maps, ...).
+
+        Yields
+        ------
+        output : Tensor or dict of Tensor
+            One per batch, on ``device``.
+        """
+        self._inference_method = method
+        try:
+            yield from super().forward_iter(X, training=training, device=device)
+        finally:
+            self._inference_method = None
 
     def _to_device(self, value):
         if isinstance(value, torch.Tensor):
@@ -317,8 +419,73 @@ class MultiOptimizerNet(NeuralNet):
         return value
 
 
+class NeuralEstimatorMixin:
+    """Mixin of the estimators that own skorch nets (attributes ending in ``net_``).
+
+    Pickling goes through skorch: each net saves its CUDA-dependent state with
+    ``torch.save`` and, loaded where CUDA is missing, maps it to the CPU (with
+    skorch's warning) and sets its ``device`` to ``"cpu"``. After loading,
+    ``device_`` follows the nets, so it says where inference now runs.
+    """
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        nets = [value for name, value in vars(self).items() if name.endswith("net_")]
+        if nets and hasattr(self, "device_"):
+            self.device_ = str(nets[0].device)
+
+
+def discard_fitted(estimator):
+    """Delete every fitted attribute (name ending in ``_``): the estimator is unfitted again."""
+    for name in [n for n in vars(estimator) if n.endswith("_") and not n.startswith("__")]:
+        delattr(estimator, name)
+
+
+def fit_stage(estimator, net, X, y):
+    """Fit one net of a multi-stage estimator; a Ctrl-C stops the whole fit.
+
+    skorch ends ``fit`` quietly on ``KeyboardInterrupt``; a stage that did so
+    re-raises it here, so that the estimator's ``fit`` (which calls
+    :func:`discard_fitted`) stops and leaves nothing that looks fitted.
+
+    Returns
+    -------
+    net : NeuralNet
+        The fitted net.
+    """
+    net.fit(X, y)
+    if net.interrupted_:
+        raise KeyboardInterrupt(
+            f"{type(estimator).__name__}.fit was interrupted; the estimator is left unfitted.")
+    return net
+
+
+def fit_single_net(estimator, net, X, y):
+    """Fit the only net of an estimator, keeping skorch's behaviour on Ctrl-C.
+
+    On ``KeyboardInterrupt`` skorch stops within the batch and returns the net
+    as it is; the estimator stays usable with those weights, and this warns
+    with the epoch reached. ``estimator.n_epochs_`` records the completed
+    epochs either way.
+
+    Returns
+    -------
+    net : NeuralNet
+        The fitted net.
+    """
+    net.fit(X, y)
+    estimator.n_epochs_ = sum("dur" in row for row in net.history)
+    if net.interrupted_:
+        warnings.warn(
+            f"{type(estimator).__name__}.fit was interrupted after {estimator.n_epochs_} of "
+            f"{net.max_epochs} epochs; the model keeps the weights reached (n_epochs_ = "
+            f"{estimator.n_epochs_}). Refit to train it fully.", UserWarning, stacklevel=3)
+    return net
+
+
 def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
-              desc=None, callbacks=(), class_balanced=False, **kwargs):
+              desc=None, callbacks=(), class_balanced=False, predict_batch_size=None,
+              **kwargs):
     """Build a skorch net with skzsl's conventions.
 
     No internal validation split (model selection happens outside, on
@@ -348,6 +515,8 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
     class_balanced : bool, default=False
         Draw training batches with :class:`ClassBalancedBatchSampler` instead
         of shuffling the samples.
+    predict_batch_size : int, default=None
+        Batch size of inference (``forward_iter``); ``None`` uses ``batch_size``.
     **kwargs
         Passed to ``net_class``.
 
@@ -364,6 +533,8 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
     else:
         kwargs.setdefault("iterator_train__shuffle", True)
     kwargs.setdefault("dataset", RowCopyDataset)
+    if predict_batch_size is not None:
+        kwargs["iterator_valid__batch_size"] = predict_batch_size
     net = net_class(
         module,
         max_epochs=max_epochs,

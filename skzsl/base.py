@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -73,7 +73,8 @@ class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "class_attributes": _CLASS_TABLE_CONSTRAINT,
-        "seen_bias": [Real],
+        # an Interval rejects NaN (which would make every score NaN) and names the range
+        "seen_bias": [Interval(Real, None, None, closed="neither")],
         "candidates": [StrOptions({"all", "unseen", "seen"})],
     }
 

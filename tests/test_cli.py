@@ -56,8 +56,8 @@ def test_quick_settings_are_smaller_than_full():
         _, full, full_grid = _benchmark.method_settings(method, full=True)
         assert len(quick_grid) <= len(full_grid)
         assert quick != full
-    assert _benchmark.method_settings("sddn")[1]["epochs"] < \
-        _benchmark.method_settings("sddn", full=True)[1]["epochs"]
+    assert _benchmark.method_settings("sddn")[1]["max_epochs"] < \
+        _benchmark.method_settings("sddn", full=True)[1]["max_epochs"]
 
 
 def test_grid_override_and_csv(tmp_path):
@@ -149,7 +149,7 @@ def test_region_method_gets_region_features(capsys):
 
 def test_generative_method_runs(capsys):
     assert main(["benchmark", "--methods", "sddn", "--quiet",
-                 "--grid", "epochs=1;classifier_epochs=1"]) == 0
+                 "--grid", "max_epochs=1;classifier_max_epochs=1"]) == 0
     assert "| sddn |" in capsys.readouterr().out
 
 

@@ -30,6 +30,7 @@ PUBLIC_MODULES = [
 DEVELOPER_MODULES = [
     "skzsl.nn.generative",
     "skzsl.nn.generative_losses",
+    "skzsl.nn.generative_terms",
     "skzsl.nn.attention",
     "skzsl.nn.attention_losses",
 ]

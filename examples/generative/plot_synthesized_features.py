@@ -29,14 +29,14 @@ from skzsl.generative import CLSWGANClassifier
 
 data = load_digits_zsl()
 model = CLSWGANClassifier(
-    data.class_attributes, hidden_dim=128, epochs=15, n_critic=3, batch_size=128, lr=1e-3,
-    classifier_epochs=1, n_synthetic_per_class=10, verbose=0, random_state=0,
+    data.class_attributes, hidden_dim=128, max_epochs=15, n_critic=3, batch_size=128, lr=1e-3,
+    classifier_max_epochs=1, n_synthetic_per_class=10, verbose=0, random_state=0,
 )
 model.fit(data.X_trainval, data.y_trainval)
 
 # %%
 # The critic and generator losses of every epoch are in the history.
-history = model.history_["generator"]
+history = model.generator_net_.history
 print("losses recorded:", sorted(k for k in history[-1]
                                if k.startswith("loss") and not k.endswith("_best")))
 

@@ -35,7 +35,7 @@ table = data.class_attributes
 plain = make_pipeline(StandardScaler(), ESZSLClassifier(table))
 refined = make_pipeline(
     MinMaxScaler(),
-    SelfDistillationRefiner(table, embedding_dim=32, hidden_dim=64, epochs=10,
+    SelfDistillationRefiner(table, embedding_dim=32, hidden_dim=64, max_epochs=10,
                             verbose=0, random_state=0),
     ESZSLClassifier(table),
 )

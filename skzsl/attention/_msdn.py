@@ -1,20 +1,28 @@
 """MSDN and MSDN++: mutual attention sub-nets over image regions and attributes."""
 
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from .._early_stopping import (
+    EARLY_STOPPING_CONSTRAINTS,
+    early_stopping_callbacks,
+    validation_split,
+)
 from .._training import (
     MultiOptimizerNet,
+    NeuralEstimatorMixin,
     build_net,
+    fit_single_net,
+    gather,
     resolve_device,
     seed_from_random_state,
     seeded,
-    to_numpy,
 )
 from ..base import BaseGZSLClassifier
 from ..nn.attention import COUNTERFACTUALS, MutualAttentionNetwork
@@ -23,8 +31,8 @@ from ..nn.attention_losses import (
     attribute_regression_loss,
     calibration_margin,
     causal_effect_loss,
+    mutual_distillation_loss,
     self_calibration_loss,
-    semantic_distillation_loss,
 )
 from ..utils._docstring import fill_doc
 from ._presets import msdn_preset
@@ -77,7 +85,7 @@ class _MutualAttentionNet(MultiOptimizerNet):
             losses["loss_calibration"] = self.calibration_weight * sum(
                 self_calibration_loss(s + margin, unseen) for s in factual)
         if self.distillation_weight:
-            losses["loss_distillation"] = self.distillation_weight * semantic_distillation_loss(
+            losses["loss_distillation"] = self.distillation_weight * mutual_distillation_loss(
                 out["av"] + margin, out["va"] + margin)
         if self.causal_weight and "av_effect" in out:
             losses["loss_effect"] = self.causal_weight * sum(
@@ -93,7 +101,7 @@ class _MutualAttentionNet(MultiOptimizerNet):
 
 
 @fill_doc(**_FRAGMENTS)
-class MSDNClassifier(BaseGZSLClassifier):
+class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
     """Mutually semantic distillation network (MSDN, Chen et al., CVPR 2022).
 
     Two attention sub-nets read the region features of an image and the word
@@ -171,6 +179,7 @@ class MSDNClassifier(BaseGZSLClassifier):
         RMSprop momentum.
     mixed_precision : bool, default=True
         bfloat16 autocast on CUDA (ignored on CPU).
+%(early_stopping)s
     seen_bias : float, default=0.0
         Calibrated stacking: subtracted from the scores of seen classes at
         prediction time. The official code's built-in margin (+1 unseen, -1
@@ -202,7 +211,13 @@ class MSDNClassifier(BaseGZSLClassifier):
     net_ : skorch.NeuralNet
         The trained net; ``net_.history`` records every loss per batch and epoch
         (``loss_ce``, ``loss_calibration``, ``loss_distillation``,
-        ``loss_regression``, weighted).
+        ``loss_regression``, weighted; ``train_loss`` is their sum, the
+        objective optimised).
+    n_epochs_ : int
+        Epochs completed (``max_epochs`` unless a Ctrl-C or early stopping
+        ended the fit).
+    best_epoch_ : int
+        With ``early_stopping``: the epoch whose weights were kept.
     n_features_in_ : int
         ``X.shape[1]`` in fit (regions for 3-D input, channels for 4-D).
 
@@ -262,6 +277,7 @@ class MSDNClassifier(BaseGZSLClassifier):
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "mixed_precision": ["boolean"],
+        **EARLY_STOPPING_CONSTRAINTS,
         "device": [str],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -273,8 +289,8 @@ class MSDNClassifier(BaseGZSLClassifier):
                  normalize_embeddings=False, normalize_features=True,
                  position_embedding=False, max_epochs=30,
                  batch_size=50, class_balanced=False, lr=1e-4, weight_decay=1e-4, momentum=0.9,
-                 mixed_precision=True, seen_bias=0.0,
-                 candidates="all", device="auto", random_state=None, verbose=1):
+                 mixed_precision=True, early_stopping=False, validation_every=1, patience=5,
+                 seen_bias=0.0, candidates="all", device="auto", random_state=None, verbose=1):
         self.class_attributes = class_attributes
         self.attribute_embeddings = attribute_embeddings
         self.calibration_weight = calibration_weight
@@ -293,6 +309,9 @@ class MSDNClassifier(BaseGZSLClassifier):
         self.weight_decay = weight_decay
         self.momentum = momentum
         self.mixed_precision = mixed_precision
+        self.early_stopping = early_stopping
+        self.validation_every = validation_every
+        self.patience = patience
         self.seen_bias = seen_bias
         self.candidates = candidates
         self.device = device
@@ -328,18 +347,25 @@ class MSDNClassifier(BaseGZSLClassifier):
         kwargs = dict(allow_nd=True, dtype=[np.float32, np.float64], **check_params)
         if reset:
             X, y = validate_data(self, X, y, reset=True, **kwargs)
+            self.n_regions_, self.region_dim_ = _as_regions(X, type(self).__name__).shape[1:]
         else:
+            # regions first: scikit-learn's own check would call regions "features"
+            # (it stays for flat input fitted on flat input, where it is right)
+            flat = check_array(X, **kwargs)
+            if flat.ndim > 2 or self.n_regions_ > 1:
+                self._check_regions(flat)
             X = validate_data(self, X, reset=False, **kwargs)
         regions = _as_regions(X, type(self).__name__)
-        if reset:
-            self.n_regions_, self.region_dim_ = regions.shape[1:]
-        elif regions.shape[1:] != (self.n_regions_, self.region_dim_):
-            raise ValueError(
-                f"X has {regions.shape[1]} regions of {regions.shape[2]} features, but "
-                f"{type(self).__name__} was fitted on {self.n_regions_} regions of "
-                f"{self.region_dim_} features."
-            )
         return (regions, y) if reset else regions
+
+    def _check_regions(self, X):
+        shape = _as_regions(X, type(self).__name__).shape[1:]
+        if shape != (self.n_regions_, self.region_dim_):
+            raise ValueError(
+                f"X has {shape[0]} regions of {shape[1]} features each, but "
+                f"{type(self).__name__} was fitted on {self.n_regions_} regions of "
+                f"{self.region_dim_} features each; pass region features shaped as in fit."
+            )
 
     def _attribute_vectors(self):
         table = self.class_attributes_
@@ -373,6 +399,11 @@ class MSDNClassifier(BaseGZSLClassifier):
             The fitted estimator.
         """
         X, y_idx = self._setup_gzsl(X, y)
+        callbacks = []
+        if self.early_stopping is not False:
+            X, y_idx, X_val, y_val = validation_split(self, X, y_idx)
+            callbacks = early_stopping_callbacks(
+                self, partial(self._scores_of, X=X_val), y_val)
         self.attribute_embeddings_ = self._attribute_vectors()
         self.device_ = resolve_device(self.device)
         seed = seed_from_random_state(self.random_state)
@@ -384,7 +415,7 @@ class MSDNClassifier(BaseGZSLClassifier):
                 normalize_embeddings=self.normalize_embeddings,
                 normalize_features=self.normalize_features, n_regions=self.n_regions_,
                 position_embedding=self.position_embedding, **self._module_options())
-            self.net_ = build_net(
+            net = build_net(
                 _MutualAttentionNet, module, max_epochs=self.max_epochs,
                 batch_size=self.batch_size, class_balanced=self.class_balanced,
                 lr=self.lr, device=self.device_,
@@ -392,26 +423,23 @@ class MSDNClassifier(BaseGZSLClassifier):
                 optimizer=torch.optim.RMSprop, optimizer__weight_decay=self.weight_decay,
                 optimizer__momentum=self.momentum, mixed_precision=self.mixed_precision,
                 unseen_mask=unseen_mask, calibration_margin=self.calibration_margin,
-                **self._loss_weights())
-            self.net_.fit(X, y_idx.astype(np.int64))
+                callbacks=callbacks, **self._loss_weights())
+            self.net_ = fit_single_net(self, net, X, y_idx.astype(np.int64))
+        if callbacks:
+            self.best_epoch_ = dict(self.net_.callbacks_)["early_stopping"].best_epoch_
         return self
 
-    def _batches(self, X):
-        for start in range(0, X.shape[0], self.batch_size):
-            batch = X[start:start + self.batch_size]
-            if not batch.flags.writeable:      # e.g. a read-only np.memmap: torch wants a copy
-                batch = batch.copy()
-            yield torch.as_tensor(batch).to(self.device_)
+    def _fused_scores(self, module, regions):
+        out = module(regions)
+        return (self.fusion_weight * out["av"] + (1 - self.fusion_weight) * out["va"]).float()
+
+    def _scores_of(self, net, X):
+        if X.shape[0] == 0:
+            return np.empty((0, len(self.classes_)))
+        return gather(net.forward_iter(X, method=self._fused_scores))
 
     def _decision_scores(self, X):
-        module = self.net_.module_.eval()
-        scores = []
-        with torch.no_grad(), self.net_.autocast():
-            for batch in self._batches(X):
-                out = module(batch)
-                fused = self.fusion_weight * out["av"] + (1 - self.fusion_weight) * out["va"]
-                scores.append(to_numpy(fused))
-        return np.concatenate(scores).astype(np.float64)
+        return self._scores_of(self.net_, X)
 
     def attention_maps(self, X):
         """Where each attribute looks, and what each region shows.
@@ -430,14 +458,8 @@ class MSDNClassifier(BaseGZSLClassifier):
         """
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
-        module = self.net_.module_.eval()
-        av, va = [], []
-        for batch in self._batches(X):
-            maps = module.attention_maps(batch)
-            av.append(to_numpy(maps["av"]))
-            va.append(to_numpy(maps["va"]))
-        return {"attribute_to_visual": np.concatenate(av),
-                "visual_to_attribute": np.concatenate(va)}
+        maps = gather(self.net_.forward_iter(X, method=_attention_maps), dtype=np.float32)
+        return {"attribute_to_visual": maps["av"], "visual_to_attribute": maps["va"]}
 
 
 @fill_doc(**_FRAGMENTS)
@@ -504,6 +526,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
         RMSprop momentum.
     mixed_precision : bool, default=True
         bfloat16 autocast on CUDA (ignored on CPU).
+%(early_stopping)s
     seen_bias : float, default=0.0
         Calibrated stacking at prediction (the official margin is 2.0).
 %(candidates)s
@@ -532,6 +555,11 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
         The resolved torch device.
     net_ : skorch.NeuralNet
         The trained net; its history also records ``loss_effect``.
+    n_epochs_ : int
+        Epochs completed (``max_epochs`` unless a Ctrl-C or early stopping
+        ended the fit).
+    best_epoch_ : int
+        With ``early_stopping``: the epoch whose weights were kept.
     n_features_in_ : int
         ``X.shape[1]`` in fit.
 
@@ -573,9 +601,9 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
                  normalize_embeddings=False, normalize_features=True,
                  position_embedding=False, causal_weight=1.0, counterfactual="random",
                  max_epochs=30, batch_size=50, class_balanced=False, lr=1e-4,
-                 weight_decay=1e-4, momentum=0.9,
-                 mixed_precision=True, seen_bias=0.0, candidates="all", device="auto",
-                 random_state=None, verbose=1):
+                 weight_decay=1e-4, momentum=0.9, mixed_precision=True, early_stopping=False,
+                 validation_every=1, patience=5, seen_bias=0.0, candidates="all",
+                 device="auto", random_state=None, verbose=1):
         super().__init__(
             class_attributes, attribute_embeddings=attribute_embeddings,
             calibration_weight=calibration_weight, distillation_weight=distillation_weight,
@@ -585,6 +613,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
             normalize_features=normalize_features, position_embedding=position_embedding,
             max_epochs=max_epochs, batch_size=batch_size, class_balanced=class_balanced,
             lr=lr, weight_decay=weight_decay, momentum=momentum, mixed_precision=mixed_precision,
+            early_stopping=early_stopping, validation_every=validation_every, patience=patience,
             seen_bias=seen_bias, candidates=candidates, device=device,
             random_state=random_state, verbose=verbose)
         self.causal_weight = causal_weight
@@ -596,6 +625,10 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
     def _module_options(self):
         # causal_weight=0 skips the counterfactual pass (and its random draws): plain MSDN
         return {"causal": self.causal_weight > 0, "counterfactual": self.counterfactual}
+
+
+def _attention_maps(module, regions):
+    return {name: maps.float() for name, maps in module.attention_maps(regions).items()}
 
 
 def _as_regions(X, name):

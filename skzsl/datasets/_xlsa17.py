@@ -113,8 +113,6 @@ def load_xlsa17(name, *, data_home=None, semantics="att", features=None):
         attribute_names : ndarray of str or None
             Read from an optional ``attribute_names.txt`` (one name per line,
             in ``att`` row order) in the dataset folder; None otherwise.
-        attribute_embeddings : None
-            Placeholder for per-attribute vectors, which xlsa17 does not hold.
         image_files_trainval, image_files_test_seen, image_files_test_unseen : ndarray or None
             Image paths (str) from ``res101.mat`` where it has ``image_files``.
         DESCR : str
@@ -232,7 +230,6 @@ def load_xlsa17(name, *, data_home=None, semantics="att", features=None):
         data.val_classes = np.unique(label_values[val_ids - 1])
     data.class_names = None if class_names is None else np.asarray(class_names)
     data.attribute_names = attribute_names
-    data.attribute_embeddings = None
     for split, rows in (("trainval", tv), ("test_seen", ts), ("test_unseen", tu)):
         data[f"image_files_{split}"] = None if image_files is None else image_files[rows]
     data.DESCR = _describe(name, data, semantics, folder, features)

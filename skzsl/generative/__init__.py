@@ -13,8 +13,8 @@
   estimator) that samples features of any class.
 """
 
-from ._base import FeatureGenerator
 from ._clswgan import CLSWGANClassifier
+from ._feature_generator import FeatureGenerator
 from ._sddn import SDDNClassifier
 from ._semantic_kd import SemanticKDClassifier
 from ._transformers import SelfDistillationRefiner, VisualSemanticDisentangler

@@ -4,24 +4,13 @@ from numbers import Real
 
 from sklearn.utils._param_validation import Interval
 
-from ..nn.generative_losses import classification_loss
-from ._base import BaseGenerativeClassifier, GenerativeNet, fill_doc, train_softmax_classifier
+from ..utils._docstring import fill_doc
+from ._base import BaseGenerativeClassifier
+from ._docstrings import FRAGMENTS
+from ._nets import CLSWGANNet
 
 
-class CLSWGANNet(GenerativeNet):
-    """WGAN-GP plus f-CLSWGAN's classification loss through a frozen pretrained classifier."""
-
-    loss_names = (*GenerativeNet.loss_names, "loss_classification")
-
-    def generator_terms(self, X, y, attributes, fake):
-        bundle = self.module_
-        logits = bundle.pretrained_classifier(fake)
-        target = bundle.seen_position[y]
-        return {"loss_classification":
-                self.weights["classification"] * classification_loss(logits, target)}
-
-
-@fill_doc
+@fill_doc(**FRAGMENTS)
 class CLSWGANClassifier(BaseGenerativeClassifier):
     """Feature-generating GZSL classifier, f-CLSWGAN (Xian et al. 2018).
 
@@ -50,6 +39,9 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
     Attributes
     ----------
 %(common_attributes)s
+    pretrained_net_ : skorch.NeuralNet
+        The softmax classifier pretrained on real seen features (then frozen)
+        whose loss on generated features trains the generator.
 
     See Also
     --------
@@ -60,7 +52,7 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
     -----
     The critic takes ``n_critic`` steps on the same real batch (fresh noise
     each time) per generator step. The classifier of ``L_CLS`` is pretrained
-    for ``classifier_epochs`` epochs on the real seen features.
+    for ``classifier_max_epochs`` epochs on the real seen features.
 
     References
     ----------
@@ -74,7 +66,7 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
     >>> from skzsl.datasets import make_zsl_classification
     >>> from skzsl.generative import CLSWGANClassifier
     >>> data = make_zsl_classification(random_state=0)
-    >>> clf = CLSWGANClassifier(data.class_attributes, hidden_dim=64, epochs=5,
+    >>> clf = CLSWGANClassifier(data.class_attributes, hidden_dim=64, max_epochs=5,
     ...                         n_synthetic_per_class=50, verbose=0, random_state=0)
     >>> clf.fit(data.X_train, data.y_train).predict(data.X_test_unseen[:3]).shape
     (3,)
@@ -86,42 +78,21 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
     }
 
     def __init__(self, class_attributes=None, *, backbone="wgan", noise_dim=None,
-                 hidden_dim=4096, n_critic=5, gp_weight=10.0, epochs=30, batch_size=64,
+                 hidden_dim=4096, n_critic=5, gp_weight=10.0, max_epochs=30, batch_size=64,
                  lr=1e-4, classification_weight=0.01, n_synthetic_per_class=300,
                  n_synthetic_seen_per_class=0,
-                 classifier_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
+                 classifier_max_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
+                 early_stopping=False, validation_every=1, patience=5,
                  feature_scaling="minmax", semantic_scaling=None, seen_bias=0.0,
                  candidates="all", random_state=None, device="auto", verbose=1):
-        self.class_attributes = class_attributes
-        self.backbone = backbone
-        self.noise_dim = noise_dim
-        self.hidden_dim = hidden_dim
-        self.n_critic = n_critic
-        self.gp_weight = gp_weight
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
+        super().__init__(**self._shared(locals()))
         self.classification_weight = classification_weight
-        self.n_synthetic_per_class = n_synthetic_per_class
-        self.n_synthetic_seen_per_class = n_synthetic_seen_per_class
-        self.classifier_epochs = classifier_epochs
-        self.classifier_batch_size = classifier_batch_size
-        self.classifier_lr = classifier_lr
-        self.feature_scaling = feature_scaling
-        self.semantic_scaling = semantic_scaling
-        self.seen_bias = seen_bias
-        self.candidates = candidates
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
 
     def _build_generator_net(self, X_scaled, y_idx):
-        pretrained, _ = train_softmax_classifier(
+        self.pretrained_net_ = self._train_classifier(
             X_scaled, self._seen_position()[y_idx], len(self.seen_classes_),
-            epochs=self.classifier_epochs, batch_size=self.classifier_batch_size,
-            lr=self.classifier_lr, device=self.device_, verbose=self.verbose,
-            desc="pretrained classifier")
-        pretrained.requires_grad_(False).eval()
+            "pretrained classifier")
+        pretrained = self.pretrained_net_.module_.requires_grad_(False).eval()
         bundle = self._bundle(X_scaled.shape[1], pretrained_classifier=pretrained)
         return self._net(CLSWGANNet, bundle, groups={},
                          weights={"classification": self.classification_weight})

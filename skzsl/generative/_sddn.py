@@ -2,7 +2,6 @@
 
 from numbers import Integral, Real
 
-import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..nn.generative import (
@@ -10,149 +9,14 @@ from ..nn.generative import (
     RelationNet,
     SelfDistillationEmbedding,
     TCDiscriminator,
-    permute_rows,
 )
-from ..nn.generative_losses import (
-    classification_loss,
-    feature_map_distillation_loss,
-    reconstruction_loss,
-    semantic_relation_matching_loss,
-    soft_label_distillation_loss,
-    total_correlation_discriminator_loss,
-    total_correlation_loss,
-)
-from ._base import BaseGenerativeClassifier, GenerativeNet, fill_doc
+from ..utils._docstring import fill_doc
+from ._base import BaseGenerativeClassifier
+from ._docstrings import FRAGMENTS
+from ._nets import SDDNNet
 
 
-def self_distillation_terms(embedding, features, target, class_semantics, weights):
-    """Weighted losses of the self-distillation embedding module on a batch.
-
-    Student and self-teacher both learn the class (cross-entropy over the
-    classes of ``class_semantics``); the teacher's soft labels and features
-    then supervise the student. Returns the module's output and the terms.
-    """
-    out = embedding(features, class_semantics)
-    terms = {
-        "loss_student": classification_loss(out["student_logits"], target),
-        "loss_teacher": classification_loss(out["teacher_logits"], target),
-    }
-    if weights["soft_label"]:
-        terms["loss_soft_label"] = weights["soft_label"] * soft_label_distillation_loss(
-            out["student_logits"], out["teacher_logits"], weights["temperature"])
-    if weights["feature_map"]:
-        terms["loss_feature_map"] = weights["feature_map"] * feature_map_distillation_loss(
-            out["student_features"], out["teacher_features"])
-    return out, terms
-
-
-def disentanglement_terms(autoencoder, relation, tc_discriminator, features, target,
-                          class_semantics, weights):
-    """Weighted losses of the disentanglement network on a batch.
-
-    The relation network matches the semantic-consistent latent against the
-    semantics of the classes present in the batch (SDGZSL's choice). Returns
-    ``(h_sem, h_res)`` and the terms.
-    """
-    h_sem, h_res, recon = autoencoder(features)
-    terms = {}
-    if weights["reconstruction"]:
-        terms["loss_reconstruction"] = (weights["reconstruction"]
-                                        * reconstruction_loss(recon, features))
-    if weights["relation"]:
-        classes, column = torch.unique(target, return_inverse=True)
-        scores = relation(h_sem, class_semantics[classes])
-        terms["loss_relation"] = weights["relation"] * semantic_relation_matching_loss(
-            scores, column)
-    if weights["independence"]:
-        joint = tc_discriminator(torch.cat([h_sem, h_res], dim=1))
-        terms["loss_independence"] = weights["independence"] * total_correlation_loss(joint)
-    return (h_sem, h_res), terms
-
-
-def tc_discriminator_loss(tc_discriminator, h_sem, h_res):
-    """The TC discriminator's loss on detached latents: joint vs. shuffled pairs."""
-    h_sem, h_res = h_sem.detach(), h_res.detach()
-    joint = tc_discriminator(torch.cat([h_sem, h_res], dim=1))
-    shuffled = tc_discriminator(torch.cat([h_sem, permute_rows(h_res)], dim=1))
-    return total_correlation_discriminator_loss(joint, shuffled)
-
-
-class SDDNNet(GenerativeNet):
-    """Stage 1 of SDDN: WGAN-GP generator, self-distillation embedding, disentanglement.
-
-    Per batch: critic steps; one step of the embedding module and the
-    disentangled autoencoder on real seen features, on generated features of
-    the same classes and (``refine_unseen``) on generated features of random
-    unseen classes; one TC-discriminator step; one
-    generator step whose generated features must be classified by the student,
-    agree with the self-teacher and match their class in the relation network
-    (the self-distillation conditional generation module).
-    """
-
-    loss_names = (*GenerativeNet.loss_names, "loss_student", "loss_teacher", "loss_soft_label",
-                  "loss_feature_map", "loss_reconstruction", "loss_relation",
-                  "loss_independence", "loss_tc_discriminator", "loss_generated_classification",
-                  "loss_generated_soft_label", "loss_generated_relation")
-
-    def _refines_unseen(self):
-        return self.weights["refine_unseen"] and self.module_.unseen_index.numel() > 0
-
-    def _logit_space(self, y):
-        """Class semantics the student scores against, and the target of class positions ``y``.
-
-        Every class of the table when generated unseen features are refined,
-        else the seen classes only.
-        """
-        bundle = self.module_
-        if self._refines_unseen():
-            return bundle.class_semantics, y
-        return bundle.seen_semantics, bundle.seen_position[y]
-
-    def auxiliary_step(self, X, y, attributes, fake):
-        bundle, w = self.module_, self.weights
-        features, target = [X, fake], [y, y]
-        if self._refines_unseen():
-            # the paper refines "synthesized visual features of unseen classes" too
-            unseen = bundle.random_unseen(y.shape[0])
-            with torch.no_grad():
-                features.append(bundle.generator.sample(bundle.class_semantics[unseen]))
-            target.append(unseen)
-        features, target = torch.cat(features), torch.cat(target)
-        semantics, logit_target = self._logit_space(target)
-        out, terms = self_distillation_terms(bundle.embedding, features, logit_target,
-                                             semantics, w)
-        (h_sem, h_res), more = disentanglement_terms(
-            bundle.autoencoder, bundle.relation, bundle.tc_discriminator,
-            out["student_features"], target, bundle.class_semantics, w)
-        terms.update(more)
-        self.update("embedding", sum(terms.values()))
-        if w["independence"]:
-            loss = tc_discriminator_loss(bundle.tc_discriminator, h_sem, h_res)
-            self.update("discriminator", loss)
-            terms["loss_tc_discriminator"] = loss
-        return terms
-
-    def generator_terms(self, X, y, attributes, fake):
-        bundle, w = self.module_, self.weights
-        semantics, target = self._logit_space(y)
-        out = bundle.embedding(fake, semantics)
-        terms = {}
-        if w["classification"]:
-            terms["loss_generated_classification"] = w["classification"] * classification_loss(
-                out["student_logits"], target)
-        if w["soft_label"]:
-            terms["loss_generated_soft_label"] = w["soft_label"] * soft_label_distillation_loss(
-                out["student_logits"], out["teacher_logits"], w["temperature"])
-        if w["relation"]:
-            h_sem, _ = bundle.autoencoder.encode(out["student_features"])
-            classes, column = torch.unique(y, return_inverse=True)
-            scores = bundle.relation(h_sem, bundle.class_semantics[classes])
-            terms["loss_generated_relation"] = w["relation"] * semantic_relation_matching_loss(
-                scores, column)
-        return terms
-
-
-@fill_doc
+@fill_doc(**FRAGMENTS)
 class SDDNClassifier(BaseGenerativeClassifier):
     """Self-distillation and disentanglement network for GZSL (Liu et al. 2024).
 
@@ -261,7 +125,7 @@ class SDDNClassifier(BaseGenerativeClassifier):
     >>> from skzsl.generative import SDDNClassifier
     >>> data = make_zsl_classification(random_state=0)
     >>> clf = SDDNClassifier(data.class_attributes, hidden_dim=64, module_hidden_dim=64,
-    ...                      embedding_dim=32, semantic_dim=16, residual_dim=16, epochs=5,
+    ...                      embedding_dim=32, semantic_dim=16, residual_dim=16, max_epochs=5,
     ...                      n_synthetic_per_class=50, verbose=0, random_state=0)
     >>> clf.fit(data.X_train, data.y_train).predict(data.X_test_unseen[:3]).shape
     (3,)
@@ -286,25 +150,18 @@ class SDDNClassifier(BaseGenerativeClassifier):
     }
 
     def __init__(self, class_attributes=None, *, backbone="wgan", noise_dim=None,
-                 hidden_dim=4096, n_critic=5, gp_weight=10.0, epochs=30, batch_size=64,
+                 hidden_dim=4096, n_critic=5, gp_weight=10.0, max_epochs=30, batch_size=64,
                  lr=1e-4, embedding_dim=512, semantic_dim=256, residual_dim=256,
                  module_hidden_dim=1024, classification_weight=0.1, soft_label_weight=1.0,
                  feature_map_weight=1.0, temperature=4.0, reconstruction_weight=1.0,
                  relation_weight=1.0, independence_weight=0.1, refine_unseen=False,
                  fusion="visual+refined+semantic", n_synthetic_per_class=300,
                  n_synthetic_seen_per_class=0,
-                 classifier_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
+                 classifier_max_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
+                 early_stopping=False, validation_every=1, patience=5,
                  feature_scaling="minmax", semantic_scaling=None, seen_bias=0.0,
                  candidates="all", random_state=None, device="auto", verbose=1):
-        self.class_attributes = class_attributes
-        self.backbone = backbone
-        self.noise_dim = noise_dim
-        self.hidden_dim = hidden_dim
-        self.n_critic = n_critic
-        self.gp_weight = gp_weight
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
+        super().__init__(**self._shared(locals()))
         self.embedding_dim = embedding_dim
         self.semantic_dim = semantic_dim
         self.residual_dim = residual_dim
@@ -318,18 +175,6 @@ class SDDNClassifier(BaseGenerativeClassifier):
         self.independence_weight = independence_weight
         self.refine_unseen = refine_unseen
         self.fusion = fusion
-        self.n_synthetic_per_class = n_synthetic_per_class
-        self.n_synthetic_seen_per_class = n_synthetic_seen_per_class
-        self.classifier_epochs = classifier_epochs
-        self.classifier_batch_size = classifier_batch_size
-        self.classifier_lr = classifier_lr
-        self.feature_scaling = feature_scaling
-        self.semantic_scaling = semantic_scaling
-        self.seen_bias = seen_bias
-        self.candidates = candidates
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
 
     def _loss_weights(self):
         return {"classification": self.classification_weight,
@@ -342,7 +187,7 @@ class SDDNClassifier(BaseGenerativeClassifier):
         n_features, n_att = X_scaled.shape[1], self.class_attributes_.n_attributes
         hidden = self.module_hidden_dim
         bundle = self._bundle(
-            n_features,
+            n_features, fusion=tuple(self.fusion.split("+")),
             embedding=SelfDistillationEmbedding(n_features, n_att, hidden, self.embedding_dim),
             autoencoder=DisentangledAutoencoder(self.embedding_dim, hidden, self.semantic_dim,
                                                 self.residual_dim),
@@ -352,12 +197,3 @@ class SDDNClassifier(BaseGenerativeClassifier):
         groups = {"embedding": ("embedding", "autoencoder", "relation"),
                   "discriminator": ("tc_discriminator",)}
         return self._net(SDDNNet, bundle, groups=groups, weights=self._loss_weights())
-
-    def _classifier_input(self, X):
-        parts = self.fusion.split("+")
-        if parts == ["visual"]:
-            return X
-        refined = self.module_.embedding.embed(X)
-        h_sem, _ = self.module_.autoencoder.encode(refined)
-        named = {"visual": X, "refined": refined, "semantic": h_sem}
-        return torch.cat([named[part] for part in parts], dim=1)

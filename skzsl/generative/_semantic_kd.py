@@ -2,91 +2,16 @@
 
 from numbers import Integral, Real
 
-import torch
 from sklearn.utils._param_validation import Interval
 
 from ..nn.generative import SemanticRegressor
-from ..nn.generative_losses import (
-    semantic_distillation_loss,
-    semantic_preservation_loss,
-    semantic_regularization_loss,
-)
-from ._base import BaseGenerativeClassifier, GenerativeNet, fill_doc
+from ..utils._docstring import fill_doc
+from ._base import BaseGenerativeClassifier
+from ._docstrings import FRAGMENTS
+from ._nets import SemanticKDNet
 
 
-def _class_means(features, target):
-    """Mean feature of each class present in ``target``, and those classes."""
-    classes, column = torch.unique(target, return_inverse=True)
-    sums = torch.zeros(classes.shape[0], features.shape[1], dtype=features.dtype,
-                       device=features.device).index_add_(0, column, features)
-    counts = torch.bincount(column, minlength=classes.shape[0]).to(features.dtype)
-    return sums / counts[:, None], classes
-
-
-class SemanticKDNet(GenerativeNet):
-    """Stage 1 of the semantic-KD generator.
-
-    Per batch: critic steps; one step of the semantic regressor ``R`` on real
-    features (``R(x) -> a_y``); one generator step with the WGAN loss plus
-
-    - semantic regularization: the generated class means of a draw of
-      unseen classes (seen classes of the batch when there are none) must
-      relate to the real seen class means of the batch as their semantics do;
-    - semantic preservation: ``R`` maps generated features (batch classes and
-      the drawn unseen classes) back to their class semantics;
-    - semantic distillation: the semantic soft labels of each real feature
-      (teacher, through ``R``) are distilled into those of the generated
-      feature of the same class (student).
-    """
-
-    loss_names = (*GenerativeNet.loss_names, "loss_regressor", "loss_regularization",
-                  "loss_preservation", "loss_distillation")
-
-    def auxiliary_step(self, X, y, attributes, fake):
-        loss = semantic_preservation_loss(self.module_.regressor(X), attributes)
-        self.update("regressor", loss)
-        return {"loss_regressor": loss}
-
-    def _draw_unseen(self, n_classes, per_class):
-        """Class positions and semantics of ``per_class`` samples of random unseen classes."""
-        bundle = self.module_
-        unseen = bundle.unseen_index
-        if unseen.numel() == 0:
-            return None
-        pick = unseen[torch.randperm(unseen.numel(), device=unseen.device)[:n_classes]]
-        target = pick.repeat_interleave(per_class)
-        return target, bundle.class_semantics[target]
-
-    def generator_terms(self, X, y, attributes, fake):
-        bundle, w = self.module_, self.weights
-        semantics = bundle.class_semantics
-        terms = {}
-        drawn = self._draw_unseen(w["n_regularized_classes"], w["samples_per_class"])
-        if drawn is not None:
-            target_u, attributes_u = drawn
-            fake_u = bundle.generator.sample(attributes_u)
-        if w["regularization"]:
-            real_means, real_classes = _class_means(X, y)
-            if drawn is None:
-                fake_means, fake_classes = _class_means(fake, y)
-            else:
-                fake_means, fake_classes = _class_means(fake_u, target_u)
-            terms["loss_regularization"] = w["regularization"] * semantic_regularization_loss(
-                fake_means, real_means.detach(), semantics[fake_classes], semantics[real_classes])
-        if w["preservation"]:
-            generated, generated_attributes = fake, attributes
-            if drawn is not None:
-                generated = torch.cat([fake, fake_u])
-                generated_attributes = torch.cat([attributes, attributes_u])
-            terms["loss_preservation"] = w["preservation"] * semantic_preservation_loss(
-                bundle.regressor(generated), generated_attributes)
-        if w["distillation"]:
-            terms["loss_distillation"] = w["distillation"] * semantic_distillation_loss(
-                bundle.regressor(fake), bundle.regressor(X), semantics, w["temperature"])
-        return terms
-
-
-@fill_doc
+@fill_doc(**FRAGMENTS)
 class SemanticKDClassifier(BaseGenerativeClassifier):
     """Deep generative GZSL with semantic-based knowledge distillation (Bao et al. 2025).
 
@@ -158,7 +83,7 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
     >>> from skzsl.generative import SemanticKDClassifier
     >>> data = make_zsl_classification(random_state=0)
     >>> clf = SemanticKDClassifier(data.class_attributes, hidden_dim=64,
-    ...                            regressor_hidden_dim=64, epochs=5,
+    ...                            regressor_hidden_dim=64, max_epochs=5,
     ...                            n_synthetic_per_class=50, verbose=0, random_state=0)
     >>> clf.fit(data.X_train, data.y_train).predict(data.X_test_unseen[:3]).shape
     (3,)
@@ -175,41 +100,22 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
     }
 
     def __init__(self, class_attributes=None, *, backbone="wgan", noise_dim=None,
-                 hidden_dim=4096, n_critic=5, gp_weight=10.0, epochs=30, batch_size=64,
+                 hidden_dim=4096, n_critic=5, gp_weight=10.0, max_epochs=30, batch_size=64,
                  lr=1e-4, regressor_hidden_dim=1024, regularization_weight=1.0,
                  preservation_weight=0.1, distillation_weight=1.0, temperature=0.1,
                  n_regularized_classes=16, n_synthetic_per_class=300,
-                 n_synthetic_seen_per_class=0, classifier_epochs=25,
-                 classifier_batch_size=256, classifier_lr=1e-3, feature_scaling="minmax",
+                 n_synthetic_seen_per_class=0, classifier_max_epochs=25,
+                 classifier_batch_size=256, classifier_lr=1e-3, early_stopping=False,
+                 validation_every=1, patience=5, feature_scaling="minmax",
                  semantic_scaling=None, seen_bias=0.0, candidates="all", random_state=None,
                  device="auto", verbose=1):
-        self.class_attributes = class_attributes
-        self.backbone = backbone
-        self.noise_dim = noise_dim
-        self.hidden_dim = hidden_dim
-        self.n_critic = n_critic
-        self.gp_weight = gp_weight
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
+        super().__init__(**self._shared(locals()))
         self.regressor_hidden_dim = regressor_hidden_dim
         self.regularization_weight = regularization_weight
         self.preservation_weight = preservation_weight
         self.distillation_weight = distillation_weight
         self.temperature = temperature
         self.n_regularized_classes = n_regularized_classes
-        self.n_synthetic_per_class = n_synthetic_per_class
-        self.n_synthetic_seen_per_class = n_synthetic_seen_per_class
-        self.classifier_epochs = classifier_epochs
-        self.classifier_batch_size = classifier_batch_size
-        self.classifier_lr = classifier_lr
-        self.feature_scaling = feature_scaling
-        self.semantic_scaling = semantic_scaling
-        self.seen_bias = seen_bias
-        self.candidates = candidates
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
 
     def _build_generator_net(self, X_scaled, y_idx):
         n_features = X_scaled.shape[1]

@@ -15,67 +15,41 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from .._training import (
-    MultiOptimizerNet,
+    NeuralEstimatorMixin,
     build_net,
+    fit_single_net,
+    gather,
     resolve_device,
     seed_from_random_state,
     seeded,
 )
 from ..nn.generative import (
     DisentangledAutoencoder,
+    ModuleBundle,
     RelationNet,
     SelfDistillationEmbedding,
     TCDiscriminator,
 )
 from ..semantics import ClassAttributes, check_class_attributes
 from ..utils._docstring import fill_doc
-from ._base import _ADAM_GAN, _PREDICT_CHUNK, ModuleBundle
-from ._sddn import disentanglement_terms, self_distillation_terms, tc_discriminator_loss
+from ._nets import ADAM_GAN, DisentanglementNet, SelfDistillationNet
+
+# rows per inference batch
+_PREDICT_BATCH = 4096
 
 
-class _SelfDistillationNet(MultiOptimizerNet):
-    loss_names = ("loss_student", "loss_teacher", "loss_soft_label", "loss_feature_map")
+class _NeuralTransformer(NeuralEstimatorMixin, TransformerMixin, BaseEstimator):
+    """Shared fit/transform of the transformers: validation, seeding, float64 inference.
 
-    def __init__(self, *args, weights=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.weights = weights
-
-    def compute_step(self, X, y):
-        bundle = self.module_
-        _, terms = self_distillation_terms(bundle.embedding, X, y, bundle.class_semantics,
-                                           self.weights)
-        self.update("embedding", sum(terms.values()))
-        return terms
-
-
-class _DisentanglementNet(MultiOptimizerNet):
-    loss_names = ("loss_reconstruction", "loss_relation", "loss_independence",
-                  "loss_tc_discriminator")
-
-    def __init__(self, *args, weights=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.weights = weights
-
-    def compute_step(self, X, y):
-        bundle = self.module_
-        (h_sem, h_res), terms = disentanglement_terms(
-            bundle.autoencoder, bundle.relation, bundle.tc_discriminator, X, y,
-            bundle.class_semantics, self.weights)
-        self.update("autoencoder", sum(terms.values()))
-        if self.weights["independence"]:
-            loss = tc_discriminator_loss(bundle.tc_discriminator, h_sem, h_res)
-            self.update("discriminator", loss)
-            terms["loss_tc_discriminator"] = loss
-        return terms
-
-
-class _NeuralTransformer(TransformerMixin, BaseEstimator):
-    """Shared fit/transform of the transformers: validation, seeding, float64 inference."""
+    Subclasses define ``_net_class``, ``_groups``, ``_modules``,
+    ``_loss_weights`` and ``_transform_batch(module, X)``, the output of
+    ``transform`` on a batch, run through skorch's ``forward_iter``.
+    """
 
     _parameter_constraints: dict = {
         "class_attributes": ["array-like", dict, ClassAttributes, None],
         "hidden_dim": [Interval(Integral, 1, None, closed="left")],
-        "epochs": [Interval(Integral, 0, None, closed="left")],
+        "max_epochs": [Interval(Integral, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "random_state": ["random_state"],
@@ -116,15 +90,14 @@ class _NeuralTransformer(TransformerMixin, BaseEstimator):
         with seeded(seed_from_random_state(self.random_state), self.device_):
             bundle = ModuleBundle(semantics, position,
                                   **self._modules(X.shape[1], table.n_attributes))
-            net = build_net(self._net_class, bundle, max_epochs=self.epochs,
+            net = build_net(self._net_class, bundle, max_epochs=self.max_epochs,
                             batch_size=self.batch_size, lr=self.lr, device=self.device_,
                             verbose=self.verbose, desc=type(self).__name__,
-                            optimizer=_ADAM_GAN, optimizer_groups=self._groups,
-                            weights=self._loss_weights())
-            net.fit(X.astype(np.float32), target)
-        self.history_ = net.history
+                            optimizer=ADAM_GAN, optimizer_groups=self._groups,
+                            predict_batch_size=_PREDICT_BATCH, weights=self._loss_weights())
+            self.net_ = fit_single_net(self, net, X.astype(np.float32), target)
         # float64 inference: the output must not depend on how samples are batched
-        self.module_ = net.module_.double().eval()
+        self.net_.module_.double().eval()
         return self
 
     def transform(self, X):
@@ -141,14 +114,10 @@ class _NeuralTransformer(TransformerMixin, BaseEstimator):
             The transformed features.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        out = [np.empty((0, self._n_features_out))]
-        with torch.no_grad():
-            for start in range(0, X.shape[0], _PREDICT_CHUNK):
-                chunk = torch.tensor(X[start:start + _PREDICT_CHUNK], dtype=torch.float64,
-                                        device=self.device_)
-                out.append(self._transform_tensor(chunk).cpu().numpy())
-        return np.concatenate(out)
+        X = validate_data(self, X, reset=False, dtype=[np.float64])
+        if X.shape[0] == 0:
+            return np.empty((0, self._n_features_out))
+        return gather(self.net_.forward_iter(X, method=self._transform_batch))
 
 
 @fill_doc
@@ -177,7 +146,7 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
         Weight of feature distillation; 0 switches it off.
     temperature : float, default=4.0
         Softmax temperature of soft-label distillation.
-    epochs : int, default=30
+    max_epochs : int, default=30
         Training epochs.
     batch_size : int, default=64
         Batch size.
@@ -194,10 +163,12 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
         The validated class table.
     seen_classes_ : ndarray of shape (n_seen,)
         Labels seen in fit.
-    module_ : skzsl.nn.generative.SelfDistillationEmbedding
-        Inside a bundle, as ``module_.embedding``.
-    history_ : skorch History
-        Per-epoch losses.
+    net_ : skorch.NeuralNet
+        The trained net; ``net_.module_.embedding`` is the
+        :class:`~skzsl.nn.generative.SelfDistillationEmbedding` and
+        ``net_.history`` records every loss per batch and epoch.
+    n_epochs_ : int
+        Epochs completed (``max_epochs`` unless a Ctrl-C stopped the fit).
     device_ : str
         The resolved torch device.
     n_features_in_ : int
@@ -219,9 +190,8 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
     >>> from skzsl.generative import SelfDistillationRefiner
     >>> data = make_zsl_classification(random_state=0)
     >>> A = data.class_attributes
-    >>> pipe = make_pipeline(MinMaxScaler(), SelfDistillationRefiner(A, epochs=5, verbose=0,
-    ...                                                             random_state=0),
-    ...                      ESZSLClassifier(A))
+    >>> refiner = SelfDistillationRefiner(A, max_epochs=5, verbose=0, random_state=0)
+    >>> pipe = make_pipeline(MinMaxScaler(), refiner, ESZSLClassifier(A))
     >>> pipe.fit(data.X_train, data.y_train).predict(data.X_test_unseen[:3]).shape
     (3,)
     """
@@ -233,11 +203,11 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
         "feature_map_weight": [Interval(Real, 0, None, closed="left")],
         "temperature": [Interval(Real, 0, None, closed="neither")],
     }
-    _net_class = _SelfDistillationNet
+    _net_class = SelfDistillationNet
     _groups = {"embedding": ("embedding",)}
 
     def __init__(self, class_attributes=None, *, embedding_dim=128, hidden_dim=256,
-                 soft_label_weight=1.0, feature_map_weight=1.0, temperature=4.0, epochs=30,
+                 soft_label_weight=1.0, feature_map_weight=1.0, temperature=4.0, max_epochs=30,
                  batch_size=64, lr=1e-3, random_state=None, device="auto", verbose=1):
         self.class_attributes = class_attributes
         self.embedding_dim = embedding_dim
@@ -245,7 +215,7 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
         self.soft_label_weight = soft_label_weight
         self.feature_map_weight = feature_map_weight
         self.temperature = temperature
-        self.epochs = epochs
+        self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
         self.random_state = random_state
@@ -264,8 +234,8 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
         return {"soft_label": self.soft_label_weight, "feature_map": self.feature_map_weight,
                 "temperature": self.temperature}
 
-    def _transform_tensor(self, X):
-        return self.module_.embedding.embed(X)
+    def _transform_batch(self, module, X):
+        return module.embedding.embed(X)
 
 
 @fill_doc
@@ -298,7 +268,7 @@ class VisualSemanticDisentangler(_NeuralTransformer):
         Weight of the total-correlation loss; 0 also skips the discriminator.
     output : {"semantic", "both"}, default="semantic"
         Return the semantic-consistent latent, or it followed by the residual one.
-    epochs : int, default=30
+    max_epochs : int, default=30
         Training epochs.
     batch_size : int, default=64
         Batch size.
@@ -315,10 +285,13 @@ class VisualSemanticDisentangler(_NeuralTransformer):
         The validated class table.
     seen_classes_ : ndarray of shape (n_seen,)
         Labels seen in fit.
-    module_ : torch.nn.Module
-        The autoencoder, relation network and discriminator.
-    history_ : skorch History
-        Per-epoch losses.
+    net_ : skorch.NeuralNet
+        The trained net; ``net_.module_`` holds the autoencoder, relation
+        network and discriminator, ``net_.history`` every loss per batch and
+        epoch (``train_loss`` is the autoencoder's objective,
+        ``objective_discriminator`` the discriminator's).
+    n_epochs_ : int
+        Epochs completed (``max_epochs`` unless a Ctrl-C stopped the fit).
     device_ : str
         The resolved torch device.
     n_features_in_ : int
@@ -337,7 +310,7 @@ class VisualSemanticDisentangler(_NeuralTransformer):
     >>> from skzsl.generative import VisualSemanticDisentangler
     >>> data = make_zsl_classification(random_state=0)
     >>> dis = VisualSemanticDisentangler(data.class_attributes, semantic_dim=4, residual_dim=2,
-    ...                                  output="both", epochs=3, verbose=0, random_state=0)
+    ...                                  output="both", max_epochs=3, verbose=0, random_state=0)
     >>> dis.fit(data.X_train, data.y_train).get_feature_names_out()
     array(['semantic0', 'semantic1', 'semantic2', 'semantic3', 'residual0',
            'residual1'], dtype=object)
@@ -352,14 +325,14 @@ class VisualSemanticDisentangler(_NeuralTransformer):
         "independence_weight": [Interval(Real, 0, None, closed="left")],
         "output": [StrOptions({"semantic", "both"})],
     }
-    _net_class = _DisentanglementNet
+    _net_class = DisentanglementNet
     _groups = {"autoencoder": ("autoencoder", "relation"),
                "discriminator": ("tc_discriminator",)}
 
     def __init__(self, class_attributes=None, *, semantic_dim=64, residual_dim=64,
                  hidden_dim=256, reconstruction_weight=1.0, relation_weight=1.0,
-                 independence_weight=0.1, output="semantic", epochs=30, batch_size=64, lr=1e-3,
-                 random_state=None, device="auto", verbose=1):
+                 independence_weight=0.1, output="semantic", max_epochs=30, batch_size=64,
+                 lr=1e-3, random_state=None, device="auto", verbose=1):
         self.class_attributes = class_attributes
         self.semantic_dim = semantic_dim
         self.residual_dim = residual_dim
@@ -368,7 +341,7 @@ class VisualSemanticDisentangler(_NeuralTransformer):
         self.relation_weight = relation_weight
         self.independence_weight = independence_weight
         self.output = output
-        self.epochs = epochs
+        self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
         self.random_state = random_state
@@ -392,8 +365,8 @@ class VisualSemanticDisentangler(_NeuralTransformer):
         return {"reconstruction": self.reconstruction_weight, "relation": self.relation_weight,
                 "independence": self.independence_weight}
 
-    def _transform_tensor(self, X):
-        h_sem, h_res = self.module_.autoencoder.encode(X)
+    def _transform_batch(self, module, X):
+        h_sem, h_res = module.autoencoder.encode(X)
         return torch.cat([h_sem, h_res], dim=1) if self.output == "both" else h_sem
 
     def get_feature_names_out(self, input_features=None):

@@ -168,10 +168,6 @@ class AttributeToVisualAttention(nn.Module):
         score, _, attention = self.scores(regions, V)
         return (attention * score).sum(dim=1), attention
 
-    def attribute_features(self, regions, attention):
-        """Attribute-based visual features ``F'`` of shape (B, K, f)."""
-        return torch.einsum("brk,brf->bkf", attention, regions)
-
 
 class VisualToAttributeAttention(nn.Module):
     """Visual->attribute attention: a distribution over attributes per region.
@@ -211,10 +207,6 @@ class VisualToAttributeAttention(nn.Module):
         """Attribute scores ``phi`` (B, K) and attention ``B`` (B, R, K)."""
         score, _, attention = self.scores(regions, V)
         return (attention * score).sum(dim=1), attention
-
-    def attribute_features(self, attention, V):
-        """Visual-based attribute features ``H`` of shape (B, R, v)."""
-        return attention @ V
 
 
 class MutualAttentionNetwork(nn.Module):

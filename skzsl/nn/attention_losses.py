@@ -14,7 +14,7 @@ __all__ = [
     "attribute_cross_entropy",
     "calibration_margin",
     "self_calibration_loss",
-    "semantic_distillation_loss",
+    "mutual_distillation_loss",
     "causal_effect_loss",
     "attribute_regression_loss",
 ]
@@ -88,7 +88,7 @@ def self_calibration_loss(scores, unseen_mask):
     return -torch.log(mass.mean())
 
 
-def semantic_distillation_loss(scores_a, scores_b, eps=1e-12):
+def mutual_distillation_loss(scores_a, scores_b, eps=1e-12):
     """Semantic distillation between the two sub-nets' class scores.
 
     With ``d_b = s^a_b - s^b_b``, ``p = softmax(s^a)``, ``q = softmax(s^b)`` and

@@ -28,6 +28,7 @@ __all__ = [
     "TCDiscriminator",
     "SemanticRegressor",
     "permute_rows",
+    "ModuleBundle",
 ]
 
 
@@ -53,10 +54,6 @@ def mlp(n_in, hidden, n_out, *, negative_slope=0.2, output=None):
     return nn.Sequential(*layers)
 
 
-def _output_activation(name):
-    return {"sigmoid": nn.Sigmoid(), "relu": nn.ReLU(), "linear": None}[name]
-
-
 class ConditionalGenerator(nn.Module):
     """Conditional feature generator ``G(z, a)`` (f-CLSWGAN, Xian et al. 2018).
 
@@ -70,17 +67,17 @@ class ConditionalGenerator(nn.Module):
         Width of the hidden layer.
     n_features : int
         Size of a generated feature vector.
-    output : {"sigmoid", "relu", "linear"}, default="sigmoid"
+    output : {"sigmoid", "linear"}, default="sigmoid"
         Output activation: sigmoid for features min-max scaled to [0, 1]
-        (f-VAEGAN, TF-VAEGAN), ReLU for raw non-negative CNN features
-        (f-CLSWGAN), linear otherwise.
+        (f-VAEGAN, TF-VAEGAN), linear otherwise.
     """
 
     def __init__(self, n_attributes, noise_dim, hidden_dim, n_features, output="sigmoid"):
         super().__init__()
         self.noise_dim = noise_dim
+        self.n_features = n_features
         self.net = mlp(noise_dim + n_attributes, hidden_dim, n_features,
-                       output=_output_activation(output))
+                       output=nn.Sigmoid() if output == "sigmoid" else None)
 
     def forward(self, noise, attributes):
         return self.net(torch.cat([noise, attributes], dim=1))
@@ -258,3 +255,56 @@ def permute_rows(tensor, generator=None):
     """Shuffle the rows of ``tensor`` (one random permutation, on its device)."""
     order = torch.randperm(tensor.shape[0], device=tensor.device, generator=generator)
     return tensor[order]
+
+
+class ModuleBundle(nn.Module):
+    """The modules of one generative method, side by side, plus the class semantics.
+
+    ``class_semantics`` (n_classes, n_attributes), ``seen_position`` (the
+    column of each class among the seen classes, -1 for unseen ones) and the
+    class positions ``seen_index`` / ``unseen_index`` are buffers, so they
+    follow the bundle to its device.
+
+    ``forward`` maps (scaled) visual features to what the final GZSL
+    classifier reads: the concatenation of the parts named in ``fusion``,
+    ``"visual"`` (the features themselves), ``"refined"`` (``embedding.embed``)
+    and ``"semantic"`` (the semantic-consistent latent of ``autoencoder``,
+    computed from the refined features).
+
+    Parameters
+    ----------
+    class_semantics : Tensor of shape (n_classes, n_attributes)
+    seen_position : Tensor of shape (n_classes,)
+    fusion : tuple of str, default=("visual",)
+    **modules : torch.nn.Module
+        Named children (``generator``, ``critic``, ...).
+    """
+
+    def __init__(self, class_semantics, seen_position, fusion=("visual",), **modules):
+        super().__init__()
+        self.register_buffer("class_semantics", class_semantics)
+        self.register_buffer("seen_position", seen_position)
+        self.register_buffer("seen_index", torch.nonzero(seen_position >= 0).squeeze(1))
+        self.register_buffer("unseen_index", torch.nonzero(seen_position < 0).squeeze(1))
+        self.fusion = tuple(fusion)
+        for name, module in modules.items():
+            setattr(self, name, module)
+
+    @property
+    def seen_semantics(self):
+        return self.class_semantics[self.seen_index]
+
+    def random_unseen(self, n):
+        """``n`` unseen class positions drawn uniformly with replacement (torch's RNG).
+
+        The table must have an unseen class.
+        """
+        draw = torch.randint(self.unseen_index.numel(), (n,), device=self.unseen_index.device)
+        return self.unseen_index[draw]
+
+    def forward(self, features):
+        if self.fusion == ("visual",):
+            return features
+        named = {"visual": features, "refined": self.embedding.embed(features)}
+        named["semantic"] = self.autoencoder.encode(named["refined"])[0]
+        return torch.cat([named[part] for part in self.fusion], dim=1)

@@ -24,7 +24,7 @@ __all__ = [
     "total_correlation_discriminator_loss",
     "semantic_regularization_loss",
     "semantic_preservation_loss",
-    "semantic_distillation_loss",
+    "semantic_knowledge_distillation_loss",
 ]
 
 
@@ -271,7 +271,7 @@ def semantic_preservation_loss(predicted_semantics, semantics):
     return ((predicted_semantics - semantics) ** 2).sum(dim=1).mean()
 
 
-def semantic_distillation_loss(student_semantics, teacher_semantics, class_semantics,
+def semantic_knowledge_distillation_loss(student_semantics, teacher_semantics, class_semantics,
                                temperature=1.0):
     """Semantic-based knowledge distillation (Bao et al. 2025), simplest form.
 

@@ -25,6 +25,24 @@ FRAGMENTS = {
     device : str, default="auto"
         Torch device; ``"auto"`` is CUDA when available, else CPU.
 """,
+    "early_stopping": """
+    early_stopping : bool or splitter, default=False
+        Hold out a class-disjoint validation fold of the *training* data,
+        score the harmonic mean H on it every ``validation_every`` epochs with
+        the seen bias that maximises it there, stop after ``patience``
+        validations without improvement and keep the best epoch's weights
+        (skorch's ``EarlyStopping``; the curve is ``valid_h`` in the net's
+        history, the epoch ``best_epoch_``). ``True`` holds out the first fold
+        of ``GZSLKFold(5, random_state=random_state)``; a splitter such as
+        :class:`~skzsl.model_selection.PredefinedClassSplit` gives its first
+        fold. The held-out classes are unseen to the fitted model; to train
+        on every class, refit with ``max_epochs=best_epoch_`` and
+        ``early_stopping=False``. Test data are never used.
+    validation_every : int, default=1
+        Epochs between two validations, with ``early_stopping``.
+    patience : int, default=5
+        Validations without improvement before stopping, with ``early_stopping``.
+""",
     "verbose": """
     verbose : int, default=1
         0 silent, 1 progress bars, 2 also skorch's per-epoch tables.

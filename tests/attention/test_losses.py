@@ -11,8 +11,8 @@ from skzsl.nn.attention_losses import (
     attribute_regression_loss,
     calibration_margin,
     causal_effect_loss,
+    mutual_distillation_loss,
     self_calibration_loss,
-    semantic_distillation_loss,
 )
 
 
@@ -36,7 +36,7 @@ def test_calibration_margin():
     assert margin.tolist() == [1.0, -1.0, 1.0]
 
 
-def test_semantic_distillation_loss_by_hand():
+def test_mutual_distillation_loss_by_hand():
     a = torch.tensor([[3.0, 0.0], [0.0, 0.0]])
     b = torch.tensor([[0.0, 4.0], [0.0, 0.0]])
     # sample 1: d = (3, -4), ||d|| = 5, sum |d|^3 / ||d|| = (27 + 64) / 5
@@ -47,25 +47,25 @@ def test_semantic_distillation_loss_by_hand():
     m = [(pi + qi) / 2 for pi, qi in zip(p, q, strict=True)]
     kl = lambda x: sum(xi * math.log(xi / mi) for xi, mi in zip(x, m, strict=True))  # noqa: E731
     jsd = (0.5 * (kl(p) + kl(q)) + 0.0) / 2        # second sample: identical, JSD 0
-    loss = semantic_distillation_loss(a, b)
+    loss = mutual_distillation_loss(a, b)
     assert loss.item() == pytest.approx(weighted_l1 + jsd, rel=1e-6)
     assert torch.isfinite(loss)
 
 
-def test_semantic_distillation_loss_is_symmetric_and_flows_to_both():
+def test_mutual_distillation_loss_is_symmetric_and_flows_to_both():
     a = torch.randn(4, 5, requires_grad=True)
     b = torch.randn(4, 5, requires_grad=True)
-    loss = semantic_distillation_loss(a, b)
-    assert loss.item() == pytest.approx(semantic_distillation_loss(b, a).item())
+    loss = mutual_distillation_loss(a, b)
+    assert loss.item() == pytest.approx(mutual_distillation_loss(b, a).item())
     loss.backward()
     assert a.grad.abs().sum() > 0 and b.grad.abs().sum() > 0
 
 
-def test_semantic_distillation_loss_gradient_is_finite_for_identical_scores():
+def test_mutual_distillation_loss_gradient_is_finite_for_identical_scores():
     # the sub-nets agree exactly (e.g. both start at zero): no 0 / 0 in the backward pass
     a = torch.zeros(3, 4, requires_grad=True)
     b = torch.zeros(3, 4, requires_grad=True)
-    loss = semantic_distillation_loss(a, b)
+    loss = mutual_distillation_loss(a, b)
     loss.backward()
     assert loss.item() == 0.0
     assert torch.isfinite(a.grad).all() and torch.isfinite(b.grad).all()

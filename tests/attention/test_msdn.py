@@ -46,6 +46,10 @@ def test_bad_shapes_fail_clearly(regions):
     est.fit(regions.X_train, regions.y_train)
     with pytest.raises(ValueError, match="was fitted on 5 regions of 12 features"):
         est.predict(regions.X_train[:, :, :6])
+    # fewer regions: the error speaks of regions, not of "features" as scikit-learn's would
+    with pytest.raises(ValueError, match="X has 3 regions of 12 features each, but "
+                                         "MSDNClassifier was fitted on 5 regions"):
+        est.predict(regions.X_train[:, :3, :])
 
 
 def test_attribute_embeddings_sources(regions):

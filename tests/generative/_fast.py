@@ -1,7 +1,7 @@
 """Settings that keep the generative estimators quick in tests (tiny nets, few epochs)."""
 
-BACKBONE = dict(hidden_dim=32, epochs=5, n_critic=1, batch_size=32, lr=1e-3, backbone="vaegan",
-                n_synthetic_per_class=20, classifier_epochs=20, classifier_batch_size=32,
+BACKBONE = dict(hidden_dim=32, max_epochs=5, n_critic=1, batch_size=32, lr=1e-3, backbone="vaegan",
+                n_synthetic_per_class=20, classifier_max_epochs=20, classifier_batch_size=32,
                 classifier_lr=5e-2, verbose=0, random_state=0, device="cpu")
 
 FAST = {
@@ -9,8 +9,8 @@ FAST = {
     "SDDNClassifier": dict(BACKBONE, module_hidden_dim=32, embedding_dim=16, semantic_dim=8,
                            residual_dim=8),
     "SemanticKDClassifier": dict(BACKBONE, regressor_hidden_dim=32),
-    "SelfDistillationRefiner": dict(embedding_dim=8, hidden_dim=16, epochs=5, verbose=0,
+    "SelfDistillationRefiner": dict(embedding_dim=8, hidden_dim=16, max_epochs=5, verbose=0,
                                     random_state=0, device="cpu"),
-    "VisualSemanticDisentangler": dict(semantic_dim=4, residual_dim=4, hidden_dim=16, epochs=5,
+    "VisualSemanticDisentangler": dict(semantic_dim=4, residual_dim=4, hidden_dim=16, max_epochs=5,
                                        verbose=0, random_state=0, device="cpu"),
 }

@@ -55,10 +55,10 @@ def test_generator_samples_any_class_in_feature_space(fitted, data):
 
 
 def test_history_records_every_loss(fitted):
-    history = fitted.history_["generator"]
+    history = fitted.generator_net_.history
     for name in ("loss_critic", "loss_generator", "wasserstein", "loss_vae"):
-        assert len(history[:, name]) == fitted.epochs
-    assert np.isfinite(fitted.history_["classifier"][:, "loss_classifier"]).all()
+        assert len(history[:, name]) == fitted.max_epochs
+    assert np.isfinite(fitted.classifier_net_.history[:, "loss_classifier"]).all()
 
 
 def test_classifier_is_trained_on_synthetic_unseen_features(data):
@@ -74,17 +74,17 @@ def test_classifier_is_trained_on_synthetic_unseen_features(data):
 
 @pytest.mark.parametrize("backbone", ["wgan", "vaegan"])
 def test_backbones(data, backbone):
-    clf = make(CLSWGANClassifier, data, backbone=backbone, epochs=2).fit(data.X_train,
+    clf = make(CLSWGANClassifier, data, backbone=backbone, max_epochs=2).fit(data.X_train,
                                                                            data.y_train)
-    assert ("loss_vae" in clf.history_["generator"][-1]) == (backbone == "vaegan")
-    assert hasattr(clf.module_, "encoder") == (backbone == "vaegan")
+    assert ("loss_vae" in clf.generator_net_.history[-1]) == (backbone == "vaegan")
+    assert hasattr(clf.generator_net_.module_, "encoder") == (backbone == "vaegan")
 
 
 def test_unscaled_features_use_a_linear_generator(data):
-    clf = make(CLSWGANClassifier, data, feature_scaling=None, epochs=2)
+    clf = make(CLSWGANClassifier, data, feature_scaling=None, max_epochs=2)
     clf.fit(data.X_train, data.y_train)
     assert clf.scaler_ is None
-    assert not isinstance(clf.module_.generator.net[-1], torch.nn.Sigmoid)
+    assert not isinstance(clf.generator_net_.module_.generator.net[-1], torch.nn.Sigmoid)
 
 
 SDDN_TERMS = {
@@ -108,9 +108,9 @@ SKD_TERMS = {
                          + [(SemanticKDClassifier, w, t) for w, t in SKD_TERMS.items()],
                          ids=lambda v: v if isinstance(v, str) else None)
 def test_each_term_switches_off_with_a_zero_weight(data, cls, weight, losses):
-    on = make(cls, data, epochs=1).fit(data.X_train, data.y_train).history_["generator"][-1]
-    off = make(cls, data, epochs=1, **{weight: 0.0}).fit(data.X_train,
-                                                          data.y_train).history_["generator"][-1]
+    on = make(cls, data, max_epochs=1).fit(data.X_train, data.y_train).generator_net_.history[-1]
+    off = make(cls, data, max_epochs=1, **{weight: 0.0}).fit(data.X_train,
+                                                          data.y_train).generator_net_.history[-1]
     for loss in losses:
         assert np.isfinite(on[loss])
         assert loss not in off
@@ -137,8 +137,8 @@ class _SpyEmbedding(SDDNClassifier):
 
 @pytest.mark.parametrize("refine_unseen", [True, False])
 def test_sddn_refines_generated_unseen_features(data, refine_unseen):
-    clf = _SpyEmbedding(data.class_attributes,
-                        **{**FAST["SDDNClassifier"], "epochs": 1, "refine_unseen": refine_unseen})
+    params = {**FAST["SDDNClassifier"], "max_epochs": 1, "refine_unseen": refine_unseen}
+    clf = _SpyEmbedding(data.class_attributes, **params)
     clf.fit(data.X_train, data.y_train)
     expected = len(clf.classes_) if refine_unseen else len(clf.seen_classes_)
     assert set(clf.scored_classes) == {expected}
@@ -146,7 +146,7 @@ def test_sddn_refines_generated_unseen_features(data, refine_unseen):
 
 def test_sddn_refine_unseen_without_unseen_classes(data):
     # one-hot semantics: every class is seen, refinement falls back to the seen classes
-    clf = _SpyEmbedding(None, **{**FAST["SDDNClassifier"], "epochs": 1, "refine_unseen": True})
+    clf = _SpyEmbedding(None, **{**FAST["SDDNClassifier"], "max_epochs": 1, "refine_unseen": True})
     clf.fit(data.X_train, data.y_train)
     assert set(clf.scored_classes) == {len(clf.seen_classes_)}
 
@@ -159,27 +159,28 @@ def test_sddn_classifier_reads_fused_features(data, fusion):
     sizes = {"visual": data.X_train.shape[1], "refined": params["embedding_dim"],
              "semantic": params["semantic_dim"]}
     parts = fusion.split("+")
-    assert clf.classifier_.linear.in_features == sum(sizes[p] for p in parts)
-    X = torch.as_tensor(clf._scale(data.X_test_seen[:4]))
+    assert clf.classifier_net_.module_.linear.in_features == sum(sizes[p] for p in parts)
+    X_scaled = clf._scale(data.X_test_seen[:4])
+    fused = clf._classifier_input(X_scaled)
+    X = torch.as_tensor(X_scaled)
     with torch.no_grad():
-        fused = clf._classifier_input(X)
-        refined = clf.module_.embedding.embed(X)
+        refined = clf.generator_net_.module_.embedding.embed(X)
         expected = {"visual": X, "refined": refined,
-                    "semantic": clf.module_.autoencoder.encode(refined)[0]}
+                    "semantic": clf.generator_net_.module_.autoencoder.encode(refined)[0]}
     # the parts, in the order fusion names them
     offset = 0
     for part in parts:
-        np.testing.assert_allclose(fused[:, offset:offset + sizes[part]].numpy(),
+        np.testing.assert_allclose(fused[:, offset:offset + sizes[part]],
                                    expected[part].numpy())
         offset += sizes[part]
 
 
 def test_semantic_kd_without_unseen_classes(data):
     # one-hot semantics: every class is seen, the constraints use the batch's classes
-    clf = make(SemanticKDClassifier, data, epochs=2).set_params(class_attributes=None)
+    clf = make(SemanticKDClassifier, data, max_epochs=2).set_params(class_attributes=None)
     clf.fit(data.X_train, data.y_train)
     assert len(clf.unseen_classes_) == 0
-    assert np.isfinite(clf.history_["generator"][-1]["loss_regularization"])
+    assert np.isfinite(clf.generator_net_.history[-1]["loss_regularization"])
 
 
 def test_cuda_without_a_gpu_is_a_clear_error(data):
@@ -203,9 +204,8 @@ def test_pickle_round_trip(fitted, data):
 
 
 def test_standardised_semantics(data):
-    clf = make(CLSWGANClassifier, data, semantic_scaling="standard", epochs=1)
+    clf = make(CLSWGANClassifier, data, semantic_scaling="standard", max_epochs=1)
     clf.fit(data.X_train, data.y_train)
-    semantics = clf.module_.class_semantics.numpy()
+    semantics = clf.generator_net_.module_.class_semantics.numpy()
     np.testing.assert_allclose(semantics.mean(axis=0), 0.0, atol=1e-6)
     np.testing.assert_allclose(semantics.std(axis=0), 1.0, rtol=1e-6)
-    np.testing.assert_allclose(clf.generator_.semantics, semantics)

@@ -102,11 +102,11 @@ def test_semantic_preservation_loss():
     assert loss.item() == pytest.approx(2.5)
 
 
-def test_semantic_distillation_loss():
+def test_semantic_knowledge_distillation_loss():
     classes = t([[1.0, 0.0], [0.0, 1.0]])
     # teacher cosines (1, 0), student (0, 1): KL = (p - q)(1 - 0) = tanh(1/2)
-    loss = L.semantic_distillation_loss(t([[0.0, 1.0]]), t([[2.0, 0.0]]), classes,
+    loss = L.semantic_knowledge_distillation_loss(t([[0.0, 1.0]]), t([[2.0, 0.0]]), classes,
                                         temperature=1.0)
     assert loss.item() == pytest.approx(math.tanh(0.5))
-    same = L.semantic_distillation_loss(t([[1.0, 1.0]]), t([[2.0, 2.0]]), classes)
+    same = L.semantic_knowledge_distillation_loss(t([[1.0, 1.0]]), t([[2.0, 2.0]]), classes)
     assert same.item() == pytest.approx(0.0, abs=1e-12)

@@ -14,7 +14,7 @@ from ._fast import FAST
 def test_grid_search_over_distillation_weights():
     data = make_zsl_classification(n_samples=150, n_classes=6, n_unseen_classes=2,
                                    random_state=0)
-    clf = SDDNClassifier(data.class_attributes, **{**FAST["SDDNClassifier"], "epochs": 2})
+    clf = SDDNClassifier(data.class_attributes, **{**FAST["SDDNClassifier"], "max_epochs": 2})
     grid = {"soft_label_weight": [0.0, 1.0], "feature_map_weight": [0.0, 1.0]}
     search = GridSearchCV(clf, grid, scoring=gzsl_scorer, refit="harmonic",
                           cv=GZSLKFold(2, random_state=0))

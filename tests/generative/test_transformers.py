@@ -69,9 +69,9 @@ def test_disentangler_records_its_losses(data):
     est = make(VisualSemanticDisentangler, data).fit(data.X_train, data.y_train)
     for name in ("loss_reconstruction", "loss_relation", "loss_independence",
                  "loss_tc_discriminator"):
-        assert np.isfinite(est.history_[-1][name])
+        assert np.isfinite(est.net_.history[-1][name])
     off = make(VisualSemanticDisentangler, data, independence_weight=0.0)
-    assert "loss_tc_discriminator" not in off.fit(data.X_train, data.y_train).history_[-1]
+    assert "loss_tc_discriminator" not in off.fit(data.X_train, data.y_train).net_.history[-1]
 
 
 def test_refiner_in_a_pipeline_before_eszsl(data):
@@ -85,7 +85,7 @@ def test_refiner_in_a_pipeline_before_eszsl(data):
 
 def test_grid_search_over_transformer_weights(data):
     A = data.class_attributes
-    pipe = make_pipeline(make(VisualSemanticDisentangler, data, epochs=2), ESZSLClassifier(A))
+    pipe = make_pipeline(make(VisualSemanticDisentangler, data, max_epochs=2), ESZSLClassifier(A))
     search = GridSearchCV(pipe, {"visualsemanticdisentangler__relation_weight": [0.0, 1.0]},
                           scoring=gzsl_scorer, refit="harmonic",
                           cv=GZSLKFold(2, random_state=0))

@@ -1,0 +1,328 @@
+"""The skorch nets of the generative family, one per training stage.
+
+:class:`GenerativeNet` runs stage 1 of every generate-then-classify method
+(WGAN-GP or VAE-GAN with ``n_critic`` critic steps per generator step) and
+each method subclasses it with its own terms (:class:`CLSWGANNet`,
+:class:`SDDNNet`, :class:`SemanticKDNet`); :class:`ClassifierNet` trains the
+final softmax classifier (and f-CLSWGAN's pretrained one). The transformers'
+nets (:class:`SelfDistillationNet`, :class:`DisentanglementNet`) share the
+loss assembly of :mod:`skzsl.nn.generative_terms`. Built on
+:class:`skzsl._training.MultiOptimizerNet`; the maths lives in ``skzsl.nn``.
+"""
+
+from functools import partial
+
+import torch
+
+from .._training import MultiOptimizerNet
+from ..nn.generative_losses import (
+    classification_loss,
+    gradient_penalty,
+    semantic_knowledge_distillation_loss,
+    semantic_preservation_loss,
+    semantic_regularization_loss,
+    semantic_relation_matching_loss,
+    soft_label_distillation_loss,
+    vae_loss,
+    wgan_generator_loss,
+    wgan_gp_critic_loss,
+)
+from ..nn.generative_terms import (
+    class_means,
+    disentanglement_terms,
+    self_distillation_terms,
+    tc_discriminator_loss,
+)
+
+__all__ = ["ADAM_GAN", "GenerativeNet", "ClassifierNet", "CLSWGANNet", "SDDNNet",
+           "SemanticKDNet", "SelfDistillationNet", "DisentanglementNet"]
+
+# Adam with beta1 = 0.5, as every feature-generation code
+ADAM_GAN = partial(torch.optim.Adam, betas=(0.5, 0.999))
+
+
+class GenerativeNet(MultiOptimizerNet):
+    """Stage 1 of every generative method: WGAN-GP (or VAE-GAN) training with hooks.
+
+    One batch runs ``n_critic`` critic updates (fresh noise each), then
+    :meth:`auxiliary_step` (the method's other networks), then one generator
+    update on the adversarial loss, the VAE loss when ``backbone="vaegan"``,
+    and :meth:`generator_terms`. ``train_loss`` is the generator's objective
+    (``objective_generator``, the sum of those terms); the critic's is
+    ``objective_critic``.
+
+    Parameters
+    ----------
+    module : ModuleBundle
+        With at least ``generator`` and ``critic`` (and ``encoder`` for VAE-GAN).
+    n_critic : int, default=5
+        Critic updates per generator update.
+    gp_weight : float, default=10.0
+        Weight of the gradient penalty.
+    backbone : {"wgan", "vaegan"}, default="wgan"
+        f-CLSWGAN's WGAN-GP generator, or f-VAEGAN's VAE + WGAN-GP.
+    reconstruction : {"bce", "mse"}, default="bce"
+        VAE reconstruction loss (BCE needs features in [0, 1]).
+    weights : dict, default=None
+        The method's loss weights and settings, read by its hooks.
+    **kwargs
+        :class:`skzsl._training.MultiOptimizerNet` parameters.
+    """
+
+    loss_names = ("loss_critic", "loss_generator", "wasserstein", "loss_vae")
+    objective = "generator"
+
+    def __init__(self, *args, n_critic=5, gp_weight=10.0, backbone="wgan",
+                 reconstruction="bce", weights=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.n_critic = n_critic
+        self.gp_weight = gp_weight
+        self.backbone = backbone
+        self.reconstruction = reconstruction
+        self.weights = weights
+
+    def compute_step(self, X, y):
+        bundle = self.module_
+        attributes = bundle.class_semantics[y]
+        losses = {}
+        for _ in range(self.n_critic):
+            with torch.no_grad():
+                fake = bundle.generator.sample(attributes)
+            real_scores = bundle.critic(X, attributes)
+            fake_scores = bundle.critic(fake, attributes)
+            penalty = gradient_penalty(bundle.critic, X, fake, attributes)
+            loss = wgan_gp_critic_loss(real_scores, fake_scores, penalty, self.gp_weight)
+            self.update("critic", loss)
+        losses["loss_critic"] = loss
+        losses["wasserstein"] = (real_scores.mean() - fake_scores.mean()).detach()
+        losses.update(self.auxiliary_step(X, y, attributes, fake))
+
+        fake = bundle.generator.sample(attributes)
+        terms = {"loss_generator": wgan_generator_loss(bundle.critic(fake, attributes))}
+        if self.backbone == "vaegan":
+            mu, logvar = bundle.encoder(X, attributes)
+            z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+            terms["loss_vae"] = vae_loss(bundle.generator(z, attributes), X, mu, logvar,
+                                         kind=self.reconstruction)
+        terms.update(self.generator_terms(X, y, attributes, fake))
+        self.update("generator", sum(terms.values()))
+        losses.update(terms)
+        return losses
+
+    def auxiliary_step(self, X, y, attributes, fake):
+        """Train the method's other networks once per batch; ``fake`` is detached.
+
+        Returns the named losses to record.
+        """
+        return {}
+
+    def generator_terms(self, X, y, attributes, fake):
+        """The method's weighted terms added to the generator's loss (named)."""
+        return {}
+
+
+class ClassifierNet(MultiOptimizerNet):
+    """Trains a softmax classifier (the ``classifier`` child) with cross-entropy.
+
+    Its ``forward`` (``module_(X)``) returns the logits, so predictions go
+    through skorch's ``forward_iter``.
+    """
+
+    loss_names = ("loss_classifier",)
+
+    def compute_step(self, X, y):
+        loss = classification_loss(self.module_(X), y)
+        self.update("all", loss)
+        return {"loss_classifier": loss}
+
+
+class CLSWGANNet(GenerativeNet):
+    """WGAN-GP plus f-CLSWGAN's classification loss through a frozen pretrained classifier."""
+
+    loss_names = (*GenerativeNet.loss_names, "loss_classification")
+
+    def generator_terms(self, X, y, attributes, fake):
+        bundle = self.module_
+        logits = bundle.pretrained_classifier(fake)
+        target = bundle.seen_position[y]
+        return {"loss_classification":
+                self.weights["classification"] * classification_loss(logits, target)}
+
+
+class SDDNNet(GenerativeNet):
+    """Stage 1 of SDDN: WGAN-GP generator, self-distillation embedding, disentanglement.
+
+    Per batch: critic steps; one step of the embedding module and the
+    disentangled autoencoder on real seen features, on generated features of
+    the same classes and (``refine_unseen``) on generated features of random
+    unseen classes; one TC-discriminator step; one
+    generator step whose generated features must be classified by the student,
+    agree with the self-teacher and match their class in the relation network
+    (the self-distillation conditional generation module).
+    """
+
+    loss_names = (*GenerativeNet.loss_names, "loss_student", "loss_teacher", "loss_soft_label",
+                  "loss_feature_map", "loss_reconstruction", "loss_relation",
+                  "loss_independence", "loss_tc_discriminator", "loss_generated_classification",
+                  "loss_generated_soft_label", "loss_generated_relation")
+
+    def _refines_unseen(self):
+        return self.weights["refine_unseen"] and self.module_.unseen_index.numel() > 0
+
+    def _logit_space(self, y):
+        """Class semantics the student scores against, and the target of class positions ``y``.
+
+        Every class of the table when generated unseen features are refined,
+        else the seen classes only.
+        """
+        bundle = self.module_
+        if self._refines_unseen():
+            return bundle.class_semantics, y
+        return bundle.seen_semantics, bundle.seen_position[y]
+
+    def auxiliary_step(self, X, y, attributes, fake):
+        bundle, w = self.module_, self.weights
+        features, target = [X, fake], [y, y]
+        if self._refines_unseen():
+            # the paper refines "synthesized visual features of unseen classes" too
+            unseen = bundle.random_unseen(y.shape[0])
+            with torch.no_grad():
+                features.append(bundle.generator.sample(bundle.class_semantics[unseen]))
+            target.append(unseen)
+        features, target = torch.cat(features), torch.cat(target)
+        semantics, logit_target = self._logit_space(target)
+        out, terms = self_distillation_terms(bundle.embedding, features, logit_target,
+                                             semantics, w)
+        (h_sem, h_res), more = disentanglement_terms(
+            bundle.autoencoder, bundle.relation, bundle.tc_discriminator,
+            out["student_features"], target, bundle.class_semantics, w)
+        terms.update(more)
+        self.update("embedding", sum(terms.values()))
+        if w["independence"]:
+            loss = tc_discriminator_loss(bundle.tc_discriminator, h_sem, h_res)
+            self.update("discriminator", loss)
+            terms["loss_tc_discriminator"] = loss
+        return terms
+
+    def generator_terms(self, X, y, attributes, fake):
+        bundle, w = self.module_, self.weights
+        semantics, target = self._logit_space(y)
+        out = bundle.embedding(fake, semantics)
+        terms = {}
+        if w["classification"]:
+            terms["loss_generated_classification"] = w["classification"] * classification_loss(
+                out["student_logits"], target)
+        if w["soft_label"]:
+            terms["loss_generated_soft_label"] = w["soft_label"] * soft_label_distillation_loss(
+                out["student_logits"], out["teacher_logits"], w["temperature"])
+        if w["relation"]:
+            h_sem, _ = bundle.autoencoder.encode(out["student_features"])
+            classes, column = torch.unique(y, return_inverse=True)
+            scores = bundle.relation(h_sem, bundle.class_semantics[classes])
+            terms["loss_generated_relation"] = w["relation"] * semantic_relation_matching_loss(
+                scores, column)
+        return terms
+
+
+class SemanticKDNet(GenerativeNet):
+    """Stage 1 of the semantic-KD generator.
+
+    Per batch: critic steps; one step of the semantic regressor ``R`` on real
+    features (``R(x) -> a_y``); one generator step with the WGAN loss plus
+
+    - semantic regularization: the generated class means of a draw of
+      unseen classes (seen classes of the batch when there are none) must
+      relate to the real seen class means of the batch as their semantics do;
+    - semantic preservation: ``R`` maps generated features (batch classes and
+      the drawn unseen classes) back to their class semantics;
+    - semantic distillation: the semantic soft labels of each real feature
+      (teacher, through ``R``) are distilled into those of the generated
+      feature of the same class (student).
+    """
+
+    loss_names = (*GenerativeNet.loss_names, "loss_regressor", "loss_regularization",
+                  "loss_preservation", "loss_distillation")
+
+    def auxiliary_step(self, X, y, attributes, fake):
+        loss = semantic_preservation_loss(self.module_.regressor(X), attributes)
+        self.update("regressor", loss)
+        return {"loss_regressor": loss}
+
+    def _draw_unseen(self, n_classes, per_class):
+        """Class positions and semantics of ``per_class`` samples of random unseen classes."""
+        bundle = self.module_
+        unseen = bundle.unseen_index
+        if unseen.numel() == 0:
+            return None
+        pick = unseen[torch.randperm(unseen.numel(), device=unseen.device)[:n_classes]]
+        target = pick.repeat_interleave(per_class)
+        return target, bundle.class_semantics[target]
+
+    def generator_terms(self, X, y, attributes, fake):
+        bundle, w = self.module_, self.weights
+        semantics = bundle.class_semantics
+        terms = {}
+        drawn = self._draw_unseen(w["n_regularized_classes"], w["samples_per_class"])
+        if drawn is not None:
+            target_u, attributes_u = drawn
+            fake_u = bundle.generator.sample(attributes_u)
+        if w["regularization"]:
+            real_means, real_classes = class_means(X, y)
+            if drawn is None:
+                fake_means, fake_classes = class_means(fake, y)
+            else:
+                fake_means, fake_classes = class_means(fake_u, target_u)
+            terms["loss_regularization"] = w["regularization"] * semantic_regularization_loss(
+                fake_means, real_means.detach(), semantics[fake_classes], semantics[real_classes])
+        if w["preservation"]:
+            generated, generated_attributes = fake, attributes
+            if drawn is not None:
+                generated = torch.cat([fake, fake_u])
+                generated_attributes = torch.cat([attributes, attributes_u])
+            terms["loss_preservation"] = w["preservation"] * semantic_preservation_loss(
+                bundle.regressor(generated), generated_attributes)
+        if w["distillation"]:
+            terms["loss_distillation"] = w["distillation"] * semantic_knowledge_distillation_loss(
+                bundle.regressor(fake), bundle.regressor(X), semantics, w["temperature"])
+        return terms
+
+
+class SelfDistillationNet(MultiOptimizerNet):
+    """Trains :class:`SelfDistillationRefiner`'s embedding: student, self-teacher, distillation."""
+
+    loss_names = ("loss_student", "loss_teacher", "loss_soft_label", "loss_feature_map")
+
+    def __init__(self, *args, weights=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weights = weights
+
+    def compute_step(self, X, y):
+        bundle = self.module_
+        _, terms = self_distillation_terms(bundle.embedding, X, y, bundle.class_semantics,
+                                           self.weights)
+        self.update("embedding", sum(terms.values()))
+        return terms
+
+
+class DisentanglementNet(MultiOptimizerNet):
+    """Trains :class:`VisualSemanticDisentangler`: autoencoder and relation, then the TC critic."""
+
+    loss_names = ("loss_reconstruction", "loss_relation", "loss_independence",
+                  "loss_tc_discriminator")
+    objective = "autoencoder"
+
+    def __init__(self, *args, weights=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weights = weights
+
+    def compute_step(self, X, y):
+        bundle = self.module_
+        (h_sem, h_res), terms = disentanglement_terms(
+            bundle.autoencoder, bundle.relation, bundle.tc_discriminator, X, y,
+            bundle.class_semantics, self.weights)
+        self.update("autoencoder", sum(terms.values()))
+        if self.weights["independence"]:
+            loss = tc_discriminator_loss(bundle.tc_discriminator, h_sem, h_res)
+            self.update("discriminator", loss)
+            terms["loss_tc_discriminator"] = loss
+        return terms
