@@ -203,6 +203,23 @@ PATCHES: list[tuple[str, str, str, str]] = [
     ),
     (
         "classifiers/classifier_images.py",
+        "            H = 2*acc_seen*acc_unseen / (acc_seen+acc_unseen)\n",
+        "            H = 2*acc_seen*acc_unseen / (acc_seen+acc_unseen)\n"
+        "            self.last_S, self.last_U, self.last_H = acc_seen, acc_unseen, H\n",
+        "P9 instrumentation: keep the S/U/H of the classifier's last epoch (not test-selected)",
+    ),
+    (
+        "train_images.py",
+        "        print('GZSL: seen=%.4f, unseen=%.4f, h=%.4f' % (gzsl_cls.acc_seen, "
+        'gzsl_cls.acc_unseen, gzsl_cls.H),end=" ")\n',
+        "        print('GZSL: seen=%.4f, unseen=%.4f, h=%.4f' % (gzsl_cls.acc_seen, "
+        'gzsl_cls.acc_unseen, gzsl_cls.H),end=" ")\n'
+        "        print('GZSL_LAST: seen=%.4f, unseen=%.4f, h=%.4f' % (gzsl_cls.last_S, "
+        'gzsl_cls.last_U, gzsl_cls.last_H),end=" ")\n',
+        "P9 instrumentation: print them beside the official (test-selected) line",
+    ),
+    (
+        "classifiers/classifier_images.py",
         "                mean_loss += loss.data[0]",
         "                mean_loss += loss.item()",
         "P6 .data[0] -> .item()",
@@ -288,6 +305,7 @@ def cmd_data(args: argparse.Namespace) -> None:
 EPOCH_RE = re.compile(r"\[(\d+)/(\d+)\]\s+Loss_D: (\S+) Loss_G: (\S+), Wasserstein_dist:(\S+), "
                       r"vae_loss_seen:(\S+)")  # fmt: skip
 GZSL_RE = re.compile(r"GZSL: seen=(\S+), unseen=(\S+), h=(\S+)")
+LAST_RE = re.compile(r"GZSL_LAST: seen=(\S+), unseen=(\S+), h=(\S+)")
 ZSL_RE = re.compile(r"ZSL: unseen accuracy=(\S+)")
 TIME_RE = re.compile(r"PARITY_TIMING epoch=(\d+) gen_cpu_s=(\S+) syn_cpu_s=(\S+) "
                      r"gzsl_cls_cpu_s=(\S+) zsl_cls_cpu_s=(\S+) lambda1=(\S+)")  # fmt: skip
@@ -301,6 +319,8 @@ def parse_log(text: str) -> list[dict]:
                    "wasserstein": float(m[5]), "vae_loss": float(m[6])}  # fmt: skip
         if m := GZSL_RE.search(line):
             cur.update(gzsl_S=float(m[1]), gzsl_U=float(m[2]), gzsl_H=float(m[3]))
+        if m := LAST_RE.search(line):
+            cur.update(gzsl_last_S=float(m[1]), gzsl_last_U=float(m[2]), gzsl_last_H=float(m[3]))
         if m := ZSL_RE.search(line):
             cur["zsl_T1"] = float(m[1])
         if m := TIME_RE.search(line):
@@ -343,7 +363,8 @@ def run_child(cmd: list[str], cwd: str, log: Path) -> dict:
 
 
 def summarise(per_seed: dict) -> list[dict]:
-    keys = ["zsl_T1", "gzsl_S", "gzsl_U", "gzsl_H", "gen_cpu_s", "zsl_cls_cpu_s",
+    keys = ["zsl_T1", "gzsl_S", "gzsl_U", "gzsl_H", "gzsl_last_S", "gzsl_last_U", "gzsl_last_H",
+            "gen_cpu_s", "zsl_cls_cpu_s", "lambda1",
             "gzsl_cls_cpu_s"]  # fmt: skip
     epochs = sorted({r["epoch"] for s in per_seed.values() for r in s["rows"]})
     out = []
@@ -380,7 +401,8 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def write_outputs(out: Path, args: argparse.Namespace, per_seed: dict, summary_path: Path):
-    fields = ["variant", "seed", "epoch", "zsl_T1", "gzsl_S", "gzsl_U", "gzsl_H", "gen_cpu_s",
+    fields = ["variant", "seed", "epoch", "zsl_T1", "gzsl_S", "gzsl_U", "gzsl_H", "gzsl_last_S",
+              "gzsl_last_U", "gzsl_last_H", "gen_cpu_s",
               "syn_cpu_s", "zsl_cls_cpu_s", "gzsl_cls_cpu_s", "loss_d", "loss_g",
               "wasserstein", "vae_loss", "lambda1"]  # fmt: skip
     with open(out / "epochs.csv", "w", newline="") as fh:
