@@ -34,6 +34,11 @@ Official code: github.com/akshitac8/tfvaegan at commit
         --variant tfvaegan --epochs 3 --seeds 4115 4116 4117 \
         --out /work/scratch/parity/tfvaegan
 
+Seeds can also run side by side, one ``run`` per seed with its own ``--out``, then
+``python benchmarks/parity_official.py merge --out <dir> <dir_seed1> <dir_seed2> ...``
+(that is how the BENCHMARKS.md figures were made: CPU time per process is still measured at one
+thread, but processes that share cores slow each other, so wall-clock is not comparable).
+
 Variants (all other flags are the official SUN script's, ``scripts/run_sun_tfvaegan.py`` L8-12):
 
 * ``tfvaegan``: the official SUN command unchanged except ``--resSize 102`` (SUN-A inputs are the
@@ -418,6 +423,23 @@ def write_outputs(out: Path, args: argparse.Namespace, per_seed: dict, summary_p
     }, indent=1))  # fmt: skip
 
 
+def cmd_merge(args: argparse.Namespace) -> None:
+    """Combine the summary.json of runs made in parallel (one folder per seed)."""
+    per_seed: dict = {}
+    variants = set()
+    for folder in args.folders:
+        summary = json.loads((Path(folder) / "summary.json").read_text())
+        variants.add(summary["variant"])
+        per_seed.update(summary["per_seed"])
+    if len(variants) != 1:
+        sys.exit(f"folders hold different variants: {sorted(variants)}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    args.variant = variants.pop()
+    write_outputs(out, args, per_seed, out / "summary.json")
+    print(f"merged {len(per_seed)} seeds into {out}")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -442,6 +464,10 @@ def main() -> None:
     a.add_argument("--gzsl", action="store_true", help="also train the GZSL classifier")
     a.add_argument("--out", required=True)
     a.set_defaults(func=cmd_run)
+    a = sub.add_parser("merge", help="merge the summaries of per-seed run folders")
+    a.add_argument("--out", required=True)
+    a.add_argument("folders", nargs="+")
+    a.set_defaults(func=cmd_merge)
     args = p.parse_args()
     args.func(args)
 
