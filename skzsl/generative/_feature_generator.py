@@ -66,9 +66,17 @@ class FeatureGenerator:
     def sample_counts(self, counts, random_state=None):
         """``counts[k]`` scaled features of class position ``k``, as numpy arrays.
 
+        Parameters
+        ----------
+        counts : ndarray of shape (n_classes,) of int
+            Number of features to generate for each class position of the table.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the noise.
+
         Returns
         -------
         X : ndarray of shape (counts.sum(), n_features), float32
+            Generated features, in the scaled space the nets were trained in.
         y : ndarray of shape (counts.sum(),)
             Class positions.
         """
