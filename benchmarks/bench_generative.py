@@ -60,7 +60,7 @@ DATASET_NAMES = {"sun": "SUN attribute-annotation", "cub": "CUB-shaped stand-in"
 
 # The backbone settings used for both datasets: f-VAEGAN's VAE + WGAN-GP with
 # one critic step (as FREE on SUN), reduced widths and epochs to fit a CPU budget.
-BACKBONE = dict(backbone="vaegan", hidden_dim=512, n_critic=1, batch_size=128, lr=1e-3,
+BACKBONE = dict(backbone="fvaegan", hidden_dim=512, n_critic=1, batch_size=128, lr=1e-3,
                 classifier_lr=3e-3, classifier_max_epochs=20, n_synthetic_per_class=100,
                 n_synthetic_seen_per_class=50, verbose=0)
 EPOCHS = {"sun": 15, "cub": 5, "digits": 30}

@@ -27,7 +27,7 @@ __all__ = ["DEFAULT_METHODS", "METHODS", "QUICK", "REGION_METHODS", "method_sett
 _GRID = [10.0 ** k for k in range(-3, 4)]
 # the generative backbone at a CPU budget (f-VAEGAN, one critic step), with the
 # settings chosen on SUN's validation classes (BENCHMARKS.md)
-_GENERATIVE = dict(backbone="vaegan", hidden_dim=512, n_critic=1, batch_size=128, lr=1e-3,
+_GENERATIVE = dict(backbone="fvaegan", hidden_dim=512, n_critic=1, batch_size=128, lr=1e-3,
                    classifier_lr=3e-3, classifier_max_epochs=20, n_synthetic_per_class=100,
                    n_synthetic_seen_per_class=50, semantic_scaling="standard", max_epochs=30)
 

@@ -26,7 +26,7 @@ from sklearn.utils import check_random_state
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, PassthroughScoring
 from skorch.dataset import Dataset, unpack_data
-from skorch.utils import to_tensor
+from skorch.utils import multi_indexing, to_tensor
 from torch.utils.data import DataLoader, Sampler
 from tqdm.auto import tqdm
 
@@ -35,12 +35,16 @@ __all__ = [
     "NeuralEstimatorMixin",
     "EpochProgressBar",
     "RowCopyDataset",
+    "collate_batch",
     "ClassBalancedBatchSampler",
+    "RandomDrawBatchSampler",
+    "FullBatchSampler",
     "build_net",
     "discard_fitted",
     "fit_single_net",
     "fit_stage",
     "class_balanced_loader",
+    "sampler_loader",
     "available_devices",
     "gather",
     "resolve_device",
@@ -114,12 +118,23 @@ def to_numpy(tensor):
     return tensor.detach().to("cpu", torch.float32).numpy()
 
 
-def gather(outputs, dtype=np.float64):
+def gather(outputs, dtype=np.float64, n_rows=None):
     """Concatenate the batches of skorch's ``forward_iter`` into numpy arrays.
 
     Each batch is a tensor or a dict of tensors; the result is an array, or a
-    dict of arrays, of ``dtype``.
+    dict of arrays, of ``dtype``. With ``n_rows`` (tensor batches only) the
+    result is allocated once and filled batch by batch, so a large output is
+    never held twice.
     """
+    if n_rows is not None:
+        out, start = None, 0
+        for batch in outputs:
+            batch = batch.detach().cpu().numpy()
+            if out is None:
+                out = np.empty((n_rows, *batch.shape[1:]), dtype=dtype)
+            out[start:start + len(batch)] = batch
+            start += len(batch)
+        return out if out is not None else np.empty((0,), dtype=dtype)
     outputs = list(outputs)
     if outputs and isinstance(outputs[0], dict):
         return {key: gather((out[key] for out in outputs), dtype) for key in outputs[0]}
@@ -127,13 +142,16 @@ def gather(outputs, dtype=np.float64):
 
 
 class RowCopyDataset(Dataset):
-    """skorch's ``Dataset``, copying a row only when it is read-only.
+    """skorch's ``Dataset``, read a batch at a time, copying a row only when it is read-only.
 
-    A read-only array, such as a ``np.memmap`` opened with ``mode="r"`` for
-    region features larger than memory, is read row by row as skorch always
-    does (nothing is loaded up front); each row of a batch is copied so that
-    torch gets writable memory (it warns on read-only NumPy arrays). Writable
-    arrays pass through unchanged.
+    A ``DataLoader`` reads a whole batch with one indexing call
+    (``__getitems__``) instead of one call per row followed by a collate,
+    which on small features costs several times the training step itself;
+    :func:`collate_batch` then turns the arrays into tensors. A read-only
+    array, such as a ``np.memmap`` opened with ``mode="r"`` for region
+    features larger than memory, is read batch by batch (nothing is loaded up
+    front); each row is copied so that torch gets writable memory (it warns on
+    read-only NumPy arrays). Writable arrays pass through unchanged.
     """
 
     def transform(self, X, y):
@@ -141,6 +159,36 @@ class RowCopyDataset(Dataset):
         if isinstance(X, np.ndarray) and not X.flags.writeable:
             X = X.copy()
         return X, y
+
+    def __getitems__(self, indices):
+        indices = np.asarray(indices)
+        X = (_take(self.X, indices, self.X_indexing) if not self.X_is_ndframe else
+             {k: self.X[k].values.reshape(-1, 1)[indices] for k in self.X})
+        y = None if self.y is None else _take(self.y, indices, self.y_indexing)
+        X, y = self.transform(X, y)
+        return X, torch.zeros(len(indices)) if self.y is None else y
+
+
+def _take(data, indices, indexing):
+    """Rows ``indices`` of an array, tensor or dict of them (skorch's indexing otherwise)."""
+    if isinstance(data, np.ndarray | torch.Tensor):
+        return data[indices]
+    if isinstance(data, dict):
+        return {k: _take(v, indices, None) for k, v in data.items()}
+    return multi_indexing(data, indices, indexing)
+
+
+def collate_batch(batch):
+    """The collate function of :class:`RowCopyDataset` batches: arrays to tensors."""
+    return tuple(_as_tensor(part) for part in batch)
+
+
+def _as_tensor(value):
+    if isinstance(value, dict):
+        return {k: _as_tensor(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return torch.as_tensor(value)
+    return value
 
 
 class ClassBalancedBatchSampler(Sampler):
@@ -224,6 +272,97 @@ def class_balanced_loader(dataset, batch_size, **kwargs):
         labels = labels.cpu().numpy()
     return DataLoader(dataset, batch_sampler=ClassBalancedBatchSampler(labels, batch_size),
                       **kwargs)
+
+
+class RandomDrawBatchSampler(Sampler):
+    """Batches of independent random draws, as the feature-generation codes sample.
+
+    An epoch has ``n_passes * ceil(n_samples / batch_size)`` iterations; each
+    yields ``n_draws`` blocks of ``min(batch_size, n_samples)`` indices, every
+    block a fresh ``randperm(n_samples)[:batch_size]`` (the official
+    TF-VAEGAN and f-CLSWGAN ``next_seen_batch``: full batches, drawn
+    independently, so an epoch is not a pass over the data). The generative
+    nets split one iteration into its ``n_draws`` critic batches. Draws come
+    from torch's global generator (:func:`seeded` makes them reproducible).
+
+    Parameters
+    ----------
+    n_samples, batch_size, n_draws : int
+    n_passes : int, default=1
+        Passes per epoch (TF-VAEGAN's ``feedback_loop``).
+
+    Examples
+    --------
+    >>> from skzsl._training import RandomDrawBatchSampler
+    >>> batches = list(RandomDrawBatchSampler(100, 64, n_draws=5))
+    >>> len(batches), len(batches[0])
+    (2, 320)
+    """
+
+    def __init__(self, n_samples, batch_size, n_draws, n_passes=1):
+        self.n_samples = int(n_samples)
+        self.batch_size = min(int(batch_size), self.n_samples)
+        self.n_draws = int(n_draws)
+        self.n_batches = int(n_passes) * -(-self.n_samples // int(batch_size))
+
+    def __len__(self):
+        return self.n_batches
+
+    def __iter__(self):
+        for _ in range(self.n_batches):
+            yield torch.cat([torch.randperm(self.n_samples)[:self.batch_size]
+                             for _ in range(self.n_draws)]).tolist()
+
+
+class FullBatchSampler(Sampler):
+    """Shuffled batches that are all full: the last one wraps into a new permutation.
+
+    ``ceil(n_samples / batch_size)`` batches of exactly ``batch_size`` rows
+    (``n_samples`` when smaller), as the ``next_batch`` of the official final
+    classifiers (f-CLSWGAN, TF-VAEGAN), which never trains on a partial batch.
+
+    Examples
+    --------
+    >>> from skzsl._training import FullBatchSampler
+    >>> [len(batch) for batch in FullBatchSampler(10, 4)]
+    [4, 4, 4]
+    """
+
+    def __init__(self, n_samples, batch_size):
+        self.n_samples = int(n_samples)
+        self.batch_size = min(int(batch_size), self.n_samples)
+        self.n_batches = -(-self.n_samples // int(batch_size))
+
+    def __len__(self):
+        return self.n_batches
+
+    def __iter__(self):
+        order = torch.randperm(self.n_samples)
+        need = self.n_batches * self.batch_size
+        while order.numel() < need:
+            order = torch.cat([order, torch.randperm(self.n_samples)])
+        yield from order[:need].view(self.n_batches, self.batch_size).tolist()
+
+
+def sampler_loader(dataset, batch_size, make_sampler, **kwargs):
+    """A skorch ``iterator_train`` over the batches of ``make_sampler(n_samples, batch_size)``.
+
+    Parameters
+    ----------
+    dataset : skorch.dataset.Dataset
+    batch_size : int
+    make_sampler : callable
+        ``make_sampler(n_samples, batch_size) -> Sampler`` of index lists
+        (for example ``partial(RandomDrawBatchSampler, n_draws=5)``).
+    **kwargs
+        Other ``DataLoader`` arguments.
+
+    Returns
+    -------
+    loader : torch.utils.data.DataLoader
+    """
+    kwargs.pop("shuffle", None)
+    return DataLoader(dataset, batch_sampler=make_sampler(len(dataset), batch_size), **kwargs)
 
 
 class EpochProgressBar(Callback):
@@ -314,13 +453,13 @@ class MultiOptimizerNet(NeuralNet):
 
     def initialize_optimizer(self, triggered_directly=None):
         for name, children in self._groups().items():
-            params = [p for child in children
-                      for p in getattr(self.module_, child).parameters() if p.requires_grad]
             named = [(f"{child}.{n}", p) for child in children
-                     for n, p in getattr(self.module_, child).named_parameters()]
-            kwargs = self.get_params_for_optimizer("optimizer", named)[1]
-            kwargs["lr"] = self.lr
-            setattr(self, f"optimizer_{name}_", self.optimizer(params, **kwargs))
+                     for n, p in getattr(self.module_, child).named_parameters()
+                     if p.requires_grad]
+            # optimizer__param_groups=[("encoder.*", {...})] as in skorch, per group
+            args, kwargs = self.get_params_for_optimizer("optimizer", named)
+            kwargs.setdefault("lr", self.lr)
+            setattr(self, f"optimizer_{name}_", self.optimizer(*args, **kwargs))
         return self
 
     def get_default_callbacks(self):
@@ -337,12 +476,18 @@ class MultiOptimizerNet(NeuralNet):
             return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
         return contextlib.nullcontext()
 
-    def update(self, group, loss):
-        """One optimisation step of ``group`` on ``loss``, recorded as its objective."""
-        optimizer = getattr(self, f"optimizer_{group}_")
-        optimizer.zero_grad(set_to_none=True)
+    def update(self, group, loss, also=()):
+        """One optimisation step of ``group`` on ``loss``, recorded as its objective.
+
+        ``also`` names other groups stepped on the same backward pass (their
+        objective is not recorded).
+        """
+        optimizers = [getattr(self, f"optimizer_{name}_") for name in (group, *also)]
+        for optimizer in optimizers:
+            optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        optimizer.step()
+        for optimizer in optimizers:
+            optimizer.step()
         self._objectives.setdefault(group, []).append(float(loss.detach()))
 
     def compute_step(self, X, y):
@@ -533,6 +678,9 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
     else:
         kwargs.setdefault("iterator_train__shuffle", True)
     kwargs.setdefault("dataset", RowCopyDataset)
+    if isinstance(kwargs["dataset"], type) and issubclass(kwargs["dataset"], RowCopyDataset):
+        kwargs.setdefault("iterator_train__collate_fn", collate_batch)
+        kwargs.setdefault("iterator_valid__collate_fn", collate_batch)
     if predict_batch_size is not None:
         kwargs["iterator_valid__batch_size"] = predict_batch_size
     net = net_class(

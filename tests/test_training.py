@@ -83,3 +83,25 @@ def test_row_copy_dataset_copies_only_read_only_rows():
     row, _ = RowCopyDataset(X, np.zeros(4))[1]
     assert not np.shares_memory(row, X) and row.flags.writeable
     np.testing.assert_array_equal(row, [3, 4, 5])
+
+
+def test_random_draw_batches_are_independent_full_draws():
+    from skzsl._training import RandomDrawBatchSampler
+
+    torch.manual_seed(0)
+    batches = list(RandomDrawBatchSampler(100, 64, n_draws=5, n_passes=2))
+    # ceil(100 / 64) iterations per pass, two passes; 5 draws of 64 distinct rows each
+    assert len(batches) == 4 and all(len(b) == 320 for b in batches)
+    draws = [batches[0][i * 64:(i + 1) * 64] for i in range(5)]
+    assert all(len(set(d)) == 64 for d in draws)
+    assert draws[0] != draws[1]
+
+
+def test_full_batches_wrap_around():
+    from skzsl._training import FullBatchSampler
+
+    torch.manual_seed(0)
+    batches = list(FullBatchSampler(10, 4))
+    assert [len(b) for b in batches] == [4, 4, 4]
+    # the first 10 rows are a permutation; the last two come from a fresh one
+    assert sorted(sum(batches, [])[:10]) == list(range(10))

@@ -56,7 +56,7 @@ sddn = SDDNClassifier(
     data.class_attributes,
     # tiny networks and few epochs, for a quick example
     hidden_dim=32, module_hidden_dim=32, embedding_dim=16, semantic_dim=8, residual_dim=8,
-    backbone="vaegan", n_critic=1, max_epochs=20, lr=3e-3, classifier_max_epochs=30,
+    backbone="fvaegan", n_critic=1, max_epochs=20, lr=3e-3, classifier_max_epochs=30,
     classifier_lr=1e-2, n_synthetic_per_class=30, verbose=0, random_state=0,
 )
 

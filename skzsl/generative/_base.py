@@ -15,7 +15,6 @@ from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
-import torch
 from scipy.special import log_softmax
 from sklearn.base import _fit_context
 from sklearn.preprocessing import MinMaxScaler
@@ -27,23 +26,20 @@ from .._early_stopping import (
     validation_split,
 )
 from .._training import (
+    FullBatchSampler,
     NeuralEstimatorMixin,
     build_net,
     discard_fitted,
     fit_stage,
     gather,
     resolve_device,
+    sampler_loader,
     seed_from_random_state,
     seeded,
 )
 from ..base import BaseGZSLClassifier
-from ..nn.generative import (
-    ConditionalCritic,
-    ConditionalEncoder,
-    ConditionalGenerator,
-    ModuleBundle,
-    SoftmaxClassifier,
-)
+from ..nn.generative import SoftmaxClassifier, init_normal_
+from ._backbone import BACKBONES, build_bundle, build_generator_net
 from ._feature_generator import FeatureGenerator
 from ._nets import ADAM_GAN, ClassifierNet
 
@@ -62,8 +58,17 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
 
     _parameter_constraints: dict = {
         **BaseGZSLClassifier._parameter_constraints,
-        "backbone": [StrOptions({"wgan", "vaegan"})],
+        "backbone": [StrOptions(set(BACKBONES))],
         "noise_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "gp_weight_rule": [StrOptions({"auto", "fixed", "adaptive"})],
+        "encoded_noise": [StrOptions({"auto"}), "boolean"],
+        "freeze_decoder": ["boolean"],
+        **{name: [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")]
+           for name in ("critic_weight", "adversarial_weight")},
+        **{name: [Interval(Real, 0, None, closed="left")] for name in (
+            "decoder_weight", "feedback_weight", "synthesis_feedback_weight")},
+        **{name: [Interval(Real, 0, None, closed="neither")] for name in (
+            "decoder_lr", "feedback_lr")},
         **{name: [Interval(Integral, 1, None, closed="left")] for name in (
             "hidden_dim", "n_critic", "batch_size", "classifier_max_epochs",
             "classifier_batch_size")},
@@ -74,18 +79,22 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         "classifier_lr": [Interval(Real, 0, None, closed="neither")],
         **EARLY_STOPPING_CONSTRAINTS,
         "feature_scaling": [StrOptions({"minmax"}), None],
-        "semantic_scaling": [StrOptions({"standard"}), None],
+        "semantic_scaling": [StrOptions({"l2", "standard"}), None],
         "random_state": ["random_state"],
         "device": [str],
         "verbose": ["verbose"],
     }
 
-    def __init__(self, class_attributes=None, *, backbone="wgan", noise_dim=None,
-                 hidden_dim=4096, n_critic=5, gp_weight=10.0, max_epochs=30, batch_size=64,
-                 lr=1e-4, n_synthetic_per_class=300, n_synthetic_seen_per_class=0,
-                 classifier_max_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
-                 early_stopping=False, validation_every=1, patience=5, feature_scaling="minmax",
-                 semantic_scaling=None, seen_bias=0.0, candidates="all", random_state=None,
+    def __init__(self, class_attributes=None, *, backbone="clswgan", noise_dim=None,
+                 hidden_dim=4096, n_critic=5, gp_weight=10.0, gp_weight_rule="auto",
+                 critic_weight="auto", adversarial_weight="auto", encoded_noise="auto",
+                 decoder_weight=0.01, feedback_weight=1.0, synthesis_feedback_weight=1.0,
+                 decoder_lr=1e-4, feedback_lr=1e-5, freeze_decoder=False, max_epochs=30,
+                 batch_size=64, lr=1e-4, n_synthetic_per_class=300,
+                 n_synthetic_seen_per_class=0, classifier_max_epochs=25,
+                 classifier_batch_size=300, classifier_lr=1e-3, early_stopping=False,
+                 validation_every=1, patience=5, feature_scaling="minmax",
+                 semantic_scaling="l2", seen_bias=0.0, candidates="all", random_state=None,
                  device="auto", verbose=1):
         self.class_attributes = class_attributes
         self.backbone = backbone
@@ -93,6 +102,16 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         self.hidden_dim = hidden_dim
         self.n_critic = n_critic
         self.gp_weight = gp_weight
+        self.gp_weight_rule = gp_weight_rule
+        self.critic_weight = critic_weight
+        self.adversarial_weight = adversarial_weight
+        self.encoded_noise = encoded_noise
+        self.decoder_weight = decoder_weight
+        self.feedback_weight = feedback_weight
+        self.synthesis_feedback_weight = synthesis_feedback_weight
+        self.decoder_lr = decoder_lr
+        self.feedback_lr = feedback_lr
+        self.freeze_decoder = freeze_decoder
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -186,13 +205,16 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
 
     def _train_classifier(self, features, target, n_classes, desc, verbose=None):
         """Fit a linear softmax classifier net on numpy arrays (a stage of ``fit``)."""
-        net = build_net(ClassifierNet, SoftmaxClassifier(features.shape[1], n_classes),
-                        max_epochs=self.classifier_max_epochs,
+        module = init_normal_(SoftmaxClassifier(features.shape[1], n_classes))
+        net = build_net(ClassifierNet, module, max_epochs=self.classifier_max_epochs,
                         batch_size=self.classifier_batch_size, lr=self.classifier_lr,
                         device=self.device_, desc=desc,
                         verbose=self.verbose if verbose is None else verbose,
-                        optimizer=ADAM_GAN, predict_batch_size=_PREDICT_BATCH)
-        return fit_stage(self, net, features.astype(np.float32), target.astype(np.int64))
+                        optimizer=ADAM_GAN, predict_batch_size=_PREDICT_BATCH,
+                        iterator_train=sampler_loader,
+                        iterator_train__make_sampler=FullBatchSampler)
+        return fit_stage(self, net, features.astype(np.float32, copy=False),
+                         target.astype(np.int64, copy=False))
 
     def _scale(self, X):
         return X if self.scaler_ is None else self.scaler_.transform(X)
@@ -202,45 +224,19 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         return np.where(self._seen_mask, np.cumsum(self._seen_mask) - 1, -1)
 
     def _bundle(self, n_features, fusion=("visual",), **modules):
-        """The ModuleBundle of stage 1: generator, critic, optional encoder, and ``modules``."""
-        n_att = self.class_attributes_.n_attributes
-        noise = self.noise_dim or n_att
-        output = "sigmoid" if self.feature_scaling == "minmax" else "linear"
-        modules["generator"] = ConditionalGenerator(n_att, noise, self.hidden_dim, n_features,
-                                                    output=output)
-        modules["critic"] = ConditionalCritic(n_features, n_att, self.hidden_dim)
-        if self.backbone == "vaegan":
-            modules["encoder"] = ConditionalEncoder(n_features, n_att, self.hidden_dim, noise)
-        # the class vectors the networks read: the table, optionally standardised
-        semantics = self.class_attributes_.matrix
-        if self.semantic_scaling == "standard":
-            std = semantics.std(axis=0)
-            semantics = (semantics - semantics.mean(axis=0)) / np.where(std > 0, std, 1.0)
-        return ModuleBundle(torch.as_tensor(semantics, dtype=torch.float32),
-                            torch.as_tensor(self._seen_position(), dtype=torch.long),
-                            fusion=fusion, **modules)
+        """The ModuleBundle of stage 1: the backbone's networks and the method's ``modules``."""
+        return build_bundle(self, n_features, fusion, **modules)
 
     def _net(self, net_class, bundle, *, groups, weights):
         """Build the stage-1 net with this estimator's shared settings."""
-        groups = {"critic": ("critic",),
-                  "generator": ("generator", "encoder") if self.backbone == "vaegan"
-                  else ("generator",),
-                  **groups}
-        return build_net(
-            net_class, bundle, max_epochs=self.max_epochs, batch_size=self.batch_size,
-            lr=self.lr, device=self.device_, verbose=self.verbose,
-            desc=f"{type(self).__name__} generator", optimizer=ADAM_GAN,
-            predict_batch_size=_PREDICT_BATCH, optimizer_groups=groups,
-            n_critic=self.n_critic, gp_weight=self.gp_weight, backbone=self.backbone,
-            reconstruction="bce" if self.feature_scaling == "minmax" else "mse",
-            weights=weights)
+        return build_generator_net(self, net_class, bundle, groups=groups, weights=weights)
 
     def _classifier_input(self, X, net=None):
         """(Scaled) features -> what the final classifier reads, through the stage-1 net."""
         net = self.generator_net_ if net is None else net
         if net.module_.fusion == ("visual",):
             return X
-        return gather(net.forward_iter(X), dtype=X.dtype)
+        return gather(net.forward_iter(X), dtype=X.dtype, n_rows=len(X))
 
     def _decision_scores(self, X):
         features = self._classifier_input(self._scale(X).astype(np.float64, copy=False))

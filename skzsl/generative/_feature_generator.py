@@ -10,6 +10,8 @@ from .._training import seed_from_random_state, to_numpy
 
 __all__ = ["FeatureGenerator"]
 
+_CHUNK = 256  # samples generated at once
+
 
 class FeatureGenerator:
     """A trained conditional feature generator, usable on its own.
@@ -22,7 +24,8 @@ class FeatureGenerator:
     ----------
     net : skorch.NeuralNet
         The trained stage-1 net (``generator_net_`` of the estimator): its
-        ``module_.generator`` generates, conditioned on
+        ``module_`` generates (through TF-VAEGAN's feedback module with the
+        net's ``synthesis_feedback_weight``), conditioned on
         ``module_.class_semantics`` (the class table after
         ``semantic_scaling``), on the net's device. Holding the net, not the
         module, lets a generator pickled on a GPU load on a CPU-only machine.
@@ -51,16 +54,22 @@ class FeatureGenerator:
     def sample_scaled(self, class_index, n, random_state=None):
         """``n`` features per class position, in the scaled space, as a float tensor."""
         bundle, device = self.net.module_, self.net.device
-        generator = bundle.generator
         gen = torch.Generator(device=device)
         gen.manual_seed(seed_from_random_state(random_state))
         index = torch.as_tensor(np.repeat(class_index, n), device=device)
-        semantics = bundle.class_semantics[index].to(next(generator.parameters()).dtype)
-        was_training = generator.training
-        generator.eval()
+        semantics = bundle.class_semantics[index].to(next(bundle.generator.parameters()).dtype)
+        was_training = bundle.training
+        bundle.eval()
+        # in chunks, into one preallocated output: a (n, hidden_dim) activation of every
+        # sample at once can take GBs, and chunk outputs kept apart fragment the heap
+        out = semantics.new_empty(len(semantics), bundle.generator.n_features)
         with torch.no_grad():
-            out = generator.sample(semantics, generator=gen)
-        generator.train(was_training)
+            for start in range(0, len(semantics), _CHUNK):
+                chunk = semantics[start:start + _CHUNK]
+                # TF-VAEGAN synthesises through its feedback module (weight a2)
+                out[start:start + len(chunk)] = bundle.sample(
+                    chunk, self.net.synthesis_feedback_weight, generator=gen)
+        bundle.train(was_training)
         return out
 
     def sample_counts(self, counts, random_state=None):

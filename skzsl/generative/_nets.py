@@ -16,6 +16,7 @@ import torch
 
 from .._training import MultiOptimizerNet
 from ..nn.generative_losses import (
+    adapt_gp_weight,
     classification_loss,
     gradient_penalty,
     semantic_knowledge_distillation_loss,
@@ -24,6 +25,7 @@ from ..nn.generative_losses import (
     semantic_relation_matching_loss,
     soft_label_distillation_loss,
     vae_loss,
+    weighted_l1_loss,
     wgan_generator_loss,
     wgan_gp_critic_loss,
 )
@@ -42,77 +44,164 @@ ADAM_GAN = partial(torch.optim.Adam, betas=(0.5, 0.999))
 
 
 class GenerativeNet(MultiOptimizerNet):
-    """Stage 1 of every generative method: WGAN-GP (or VAE-GAN) training with hooks.
+    """Stage 1 of every generative method: the backbone's training, with hooks for the method.
 
-    One batch runs ``n_critic`` critic updates (fresh noise each), then
-    :meth:`auxiliary_step` (the method's other networks), then one generator
-    update on the adversarial loss, the VAE loss when ``backbone="vaegan"``,
-    and :meth:`generator_terms`. ``train_loss`` is the generator's objective
-    (``objective_generator``, the sum of those terms); the critic's is
-    ``objective_critic``.
+    Each training step (one *generator iteration*) reads ``n_critic`` batches
+    drawn independently (:class:`skzsl._training.RandomDrawBatchSampler`).
+    For each: one step of TF-VAEGAN's semantic decoder on the real features
+    (when there is one), then one critic step on real features against
+    features generated from prior noise or, with ``encoded_noise``, from the
+    encoder's latent. Then :meth:`auxiliary_step` (the method's other networks)
+    and one generator step on the last batch: the VAE loss (f-VAEGAN,
+    TF-VAEGAN), the adversarial term on the VAE's reconstruction
+    (``encoded_noise``) or on a prior-noise sample, the decoder loss on it
+    (TF-VAEGAN), and :meth:`generator_terms`. With ``gp_weight_rule="adaptive"``
+    the gradient-penalty weight then adapts (:func:`adapt_gp_weight`). With two
+    passes per epoch (TF-VAEGAN) the second runs through the feedback module.
+
+    ``train_loss`` is the generator's objective (``objective_generator``);
+    the critic's is ``objective_critic``; ``gp_weight`` records the weight.
 
     Parameters
     ----------
     module : ModuleBundle
-        With at least ``generator`` and ``critic`` (and ``encoder`` for VAE-GAN).
+        With ``generator`` and ``critic``, ``encoder`` for the VAE backbones,
+        ``decoder`` and ``feedback`` for TF-VAEGAN.
     n_critic : int, default=5
-        Critic updates per generator update.
+        Critic steps (and batches) per generator step.
     gp_weight : float, default=10.0
-        Weight of the gradient penalty.
-    backbone : {"wgan", "vaegan"}, default="wgan"
-        f-CLSWGAN's WGAN-GP generator, or f-VAEGAN's VAE + WGAN-GP.
+        Initial weight of the gradient penalty.
+    gp_weight_rule : {"fixed", "adaptive"}, default="fixed"
+    critic_weight, adversarial_weight : float, default=1.0
+        Weights of the critic's loss and of the generator's adversarial term
+        (TF-VAEGAN's ``gammaD`` and ``gammaG``).
+    encoded_noise : bool, default=False
+        Generate the critic's fakes and the adversarial term from the encoder's latent.
     reconstruction : {"bce", "mse"}, default="bce"
         VAE reconstruction loss (BCE needs features in [0, 1]).
+    decoder_weight, feedback_weight, synthesis_feedback_weight : float, default=0.0
+        TF-VAEGAN's decoder-loss weight and feedback weights in training
+        (``a1``) and at synthesis (``a2``).
+    freeze_decoder : bool, default=False
+        Leave the decoder out of the generator step (TF-VAEGAN on AWA2).
+    n_passes : int, default=1
+        Passes per epoch; the second (TF-VAEGAN) uses the feedback module.
     weights : dict, default=None
         The method's loss weights and settings, read by its hooks.
     **kwargs
         :class:`skzsl._training.MultiOptimizerNet` parameters.
     """
 
-    loss_names = ("loss_critic", "loss_generator", "wasserstein", "loss_vae")
+    loss_names = ("loss_critic", "loss_generator", "wasserstein", "gp_weight", "loss_vae",
+                  "loss_decoder")
     objective = "generator"
 
-    def __init__(self, *args, n_critic=5, gp_weight=10.0, backbone="wgan",
-                 reconstruction="bce", weights=None, **kwargs):
+    def __init__(self, *args, n_critic=5, gp_weight=10.0, gp_weight_rule="fixed",
+                 critic_weight=1.0, adversarial_weight=1.0, encoded_noise=False,
+                 reconstruction="bce", decoder_weight=0.0, feedback_weight=0.0,
+                 synthesis_feedback_weight=0.0, freeze_decoder=False, n_passes=1, weights=None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.n_critic = n_critic
         self.gp_weight = gp_weight
-        self.backbone = backbone
+        self.gp_weight_rule = gp_weight_rule
+        self.critic_weight = critic_weight
+        self.adversarial_weight = adversarial_weight
+        self.encoded_noise = encoded_noise
         self.reconstruction = reconstruction
+        self.decoder_weight = decoder_weight
+        self.feedback_weight = feedback_weight
+        self.synthesis_feedback_weight = synthesis_feedback_weight
+        self.freeze_decoder = freeze_decoder
+        self.n_passes = n_passes
         self.weights = weights
+
+    def initialize(self):
+        super().initialize()
+        self.gp_weight_ = float(self.gp_weight)
+        return self
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        super().on_epoch_begin(net, dataset_train=dataset_train, **kwargs)
+        self._iteration = 0
+        self._per_pass = -(-len(dataset_train) // self.batch_size) if dataset_train else 1
+
+    def _latent(self, X, attributes):
+        """Noise of the fakes: the encoder's reparameterised latent, or prior noise."""
+        if self.encoded_noise:
+            return self.module_.encoder.latent(X, attributes)[0]
+        return self.module_.generator.noise(attributes)
 
     def compute_step(self, X, y):
         bundle = self.module_
-        attributes = bundle.class_semantics[y]
-        losses = {}
-        for _ in range(self.n_critic):
+        # the second pass of each epoch runs through the feedback module (TF-VAEGAN)
+        self.feedback_ = (self.feedback_weight if self.n_passes > 1
+                          and (self._iteration // self._per_pass) % 2 == 1 else 0.0)
+        self._iteration += 1
+        decoding = "decoder" in bundle._modules and self.decoder_weight > 0
+        losses, penalties = {}, []
+        for X_real, y_real in zip(X.chunk(self.n_critic), y.chunk(self.n_critic), strict=True):
+            attributes = bundle.class_semantics[y_real]
+            if decoding:
+                self.update("decoder", self.decoder_weight * weighted_l1_loss(
+                    bundle.decoder(X_real), attributes))
             with torch.no_grad():
-                fake = bundle.generator.sample(attributes)
-            real_scores = bundle.critic(X, attributes)
+                fake = bundle.generate(self._latent(X_real, attributes), attributes,
+                                       self.feedback_)
+            real_scores = bundle.critic(X_real, attributes)
             fake_scores = bundle.critic(fake, attributes)
-            penalty = gradient_penalty(bundle.critic, X, fake, attributes)
-            loss = wgan_gp_critic_loss(real_scores, fake_scores, penalty, self.gp_weight)
+            penalty = gradient_penalty(bundle.critic, X_real, fake, attributes)
+            loss = self.critic_weight * wgan_gp_critic_loss(real_scores, fake_scores, penalty,
+                                                            self.gp_weight_)
             self.update("critic", loss)
+            penalties.append(penalty.detach())
         losses["loss_critic"] = loss
         losses["wasserstein"] = (real_scores.mean() - fake_scores.mean()).detach()
-        losses.update(self.auxiliary_step(X, y, attributes, fake))
-
-        fake = bundle.generator.sample(attributes)
-        terms = {"loss_generator": wgan_generator_loss(bundle.critic(fake, attributes))}
-        if self.backbone == "vaegan":
-            mu, logvar = bundle.encoder(X, attributes)
-            z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
-            terms["loss_vae"] = vae_loss(bundle.generator(z, attributes), X, mu, logvar,
-                                         kind=self.reconstruction)
-        terms.update(self.generator_terms(X, y, attributes, fake))
-        self.update("generator", sum(terms.values()))
-        losses.update(terms)
+        losses["gp_weight"] = self.gp_weight_
+        if self.gp_weight_rule == "adaptive":
+            mean_penalty = float(torch.stack(penalties).mean())
+            self.gp_weight_ = adapt_gp_weight(self.gp_weight_, mean_penalty)
+        losses.update(self.auxiliary_step(X_real, y_real, attributes, fake))
+        losses.update(self._generator_step(X_real, y_real, attributes, decoding))
         return losses
 
-    def auxiliary_step(self, X, y, attributes, fake):
-        """Train the method's other networks once per batch; ``fake`` is detached.
+    def _generator_step(self, X, y, attributes, decoding):
+        bundle = self.module_
+        terms = {}
+        fake = None
+        bundle.critic.requires_grad_(False)
+        if self.freeze_decoder and decoding:
+            bundle.decoder.requires_grad_(False)
+        try:
+            if "encoder" in bundle._modules:
+                z, mu, logvar = bundle.encoder.latent(X, attributes)
+                reconstruction = bundle.generate(z, attributes, self.feedback_)
+                terms["loss_vae"] = vae_loss(reconstruction, X, mu, logvar,
+                                             kind=self.reconstruction)
+                if self.encoded_noise:
+                    fake = reconstruction
+            if fake is None:
+                fake = bundle.generate(bundle.generator.noise(attributes), attributes,
+                                       self.feedback_)
+            terms["loss_generator"] = self.adversarial_weight * wgan_generator_loss(
+                bundle.critic(fake, attributes))
+            if decoding:
+                terms["loss_decoder"] = self.decoder_weight * weighted_l1_loss(
+                    bundle.decoder(fake), attributes)
+            terms.update(self.generator_terms(X, y, attributes, fake))
+            also = ("decoder",) if decoding and not self.freeze_decoder else ()
+            self.update("generator", sum(terms.values()), also=also)
+        finally:
+            bundle.critic.requires_grad_(True)
+            if "decoder" in bundle._modules:
+                bundle.decoder.requires_grad_(True)
+        return terms
 
-        Returns the named losses to record.
+    def auxiliary_step(self, X, y, attributes, fake):
+        """Train the method's other networks once per iteration; ``fake`` is detached.
+
+        ``X``, ``y`` and ``attributes`` are the last critic batch, which the
+        generator step reads too. Returns the named losses to record.
         """
         return {}
 
@@ -142,6 +231,8 @@ class CLSWGANNet(GenerativeNet):
     loss_names = (*GenerativeNet.loss_names, "loss_classification")
 
     def generator_terms(self, X, y, attributes, fake):
+        if not self.weights["classification"]:
+            return {}
         bundle = self.module_
         logits = bundle.pretrained_classifier(fake)
         target = bundle.seen_position[y]
@@ -187,7 +278,7 @@ class SDDNNet(GenerativeNet):
             # the paper refines "synthesized visual features of unseen classes" too
             unseen = bundle.random_unseen(y.shape[0])
             with torch.no_grad():
-                features.append(bundle.generator.sample(bundle.class_semantics[unseen]))
+                features.append(bundle.sample(bundle.class_semantics[unseen], self.feedback_))
             target.append(unseen)
         features, target = torch.cat(features), torch.cat(target)
         semantics, logit_target = self._logit_space(target)
@@ -265,7 +356,7 @@ class SemanticKDNet(GenerativeNet):
         drawn = self._draw_unseen(w["n_regularized_classes"], w["samples_per_class"])
         if drawn is not None:
             target_u, attributes_u = drawn
-            fake_u = bundle.generator.sample(attributes_u)
+            fake_u = bundle.sample(attributes_u, self.feedback_)
         if w["regularization"]:
             real_means, real_classes = class_means(X, y)
             if drawn is None:

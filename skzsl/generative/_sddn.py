@@ -149,18 +149,22 @@ class SDDNClassifier(BaseGenerativeClassifier):
                                "visual+semantic", "visual"})],
     }
 
-    def __init__(self, class_attributes=None, *, backbone="wgan", noise_dim=None,
-                 hidden_dim=4096, n_critic=5, gp_weight=10.0, max_epochs=30, batch_size=64,
-                 lr=1e-4, embedding_dim=512, semantic_dim=256, residual_dim=256,
-                 module_hidden_dim=1024, classification_weight=0.1, soft_label_weight=1.0,
-                 feature_map_weight=1.0, temperature=4.0, reconstruction_weight=1.0,
-                 relation_weight=1.0, independence_weight=0.1, refine_unseen=False,
-                 fusion="visual+refined+semantic", n_synthetic_per_class=300,
-                 n_synthetic_seen_per_class=0,
-                 classifier_max_epochs=25, classifier_batch_size=256, classifier_lr=1e-3,
-                 early_stopping=False, validation_every=1, patience=5,
-                 feature_scaling="minmax", semantic_scaling=None, seen_bias=0.0,
-                 candidates="all", random_state=None, device="auto", verbose=1):
+    def __init__(self, class_attributes=None, *, backbone="clswgan", noise_dim=None,
+                 hidden_dim=4096, n_critic=5, gp_weight=10.0, gp_weight_rule="auto",
+                 critic_weight="auto", adversarial_weight="auto", encoded_noise="auto",
+                 decoder_weight=0.01, feedback_weight=1.0, synthesis_feedback_weight=1.0,
+                 decoder_lr=1e-4, feedback_lr=1e-5, freeze_decoder=False, max_epochs=30,
+                 batch_size=64, lr=1e-4, embedding_dim=512, semantic_dim=256,
+                 residual_dim=256, module_hidden_dim=1024, classification_weight=0.1,
+                 soft_label_weight=1.0, feature_map_weight=1.0, temperature=4.0,
+                 reconstruction_weight=1.0, relation_weight=1.0, independence_weight=0.1,
+                 refine_unseen=False, fusion="visual+refined+semantic",
+                 n_synthetic_per_class=300,
+                 n_synthetic_seen_per_class=0, classifier_max_epochs=25,
+                 classifier_batch_size=300, classifier_lr=1e-3, early_stopping=False,
+                 validation_every=1, patience=5, feature_scaling="minmax",
+                 semantic_scaling="l2", seen_bias=0.0, candidates="all", random_state=None,
+                 device="auto", verbose=1):
         super().__init__(**self._shared(locals()))
         self.embedding_dim = embedding_dim
         self.semantic_dim = semantic_dim

@@ -99,15 +99,18 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
         "n_regularized_classes": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, class_attributes=None, *, backbone="wgan", noise_dim=None,
-                 hidden_dim=4096, n_critic=5, gp_weight=10.0, max_epochs=30, batch_size=64,
-                 lr=1e-4, regressor_hidden_dim=1024, regularization_weight=1.0,
-                 preservation_weight=0.1, distillation_weight=1.0, temperature=0.1,
-                 n_regularized_classes=16, n_synthetic_per_class=300,
+    def __init__(self, class_attributes=None, *, backbone="clswgan", noise_dim=None,
+                 hidden_dim=4096, n_critic=5, gp_weight=10.0, gp_weight_rule="auto",
+                 critic_weight="auto", adversarial_weight="auto", encoded_noise="auto",
+                 decoder_weight=0.01, feedback_weight=1.0, synthesis_feedback_weight=1.0,
+                 decoder_lr=1e-4, feedback_lr=1e-5, freeze_decoder=False, max_epochs=30,
+                 batch_size=64, lr=1e-4, regressor_hidden_dim=1024,
+                 regularization_weight=1.0, preservation_weight=0.1, distillation_weight=1.0,
+                 temperature=0.1, n_regularized_classes=16, n_synthetic_per_class=300,
                  n_synthetic_seen_per_class=0, classifier_max_epochs=25,
-                 classifier_batch_size=256, classifier_lr=1e-3, early_stopping=False,
+                 classifier_batch_size=300, classifier_lr=1e-3, early_stopping=False,
                  validation_every=1, patience=5, feature_scaling="minmax",
-                 semantic_scaling=None, seen_bias=0.0, candidates="all", random_state=None,
+                 semantic_scaling="l2", seen_bias=0.0, candidates="all", random_state=None,
                  device="auto", verbose=1):
         super().__init__(**self._shared(locals()))
         self.regressor_hidden_dim = regressor_hidden_dim

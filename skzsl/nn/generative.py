@@ -18,9 +18,12 @@ from torch import nn
 
 __all__ = [
     "mlp",
+    "init_normal_",
     "ConditionalGenerator",
     "ConditionalCritic",
     "ConditionalEncoder",
+    "SemanticDecoder",
+    "FeedbackModule",
     "SoftmaxClassifier",
     "SelfDistillationEmbedding",
     "DisentangledAutoencoder",
@@ -54,8 +57,27 @@ def mlp(n_in, hidden, n_out, *, negative_slope=0.2, output=None):
     return nn.Sequential(*layers)
 
 
+def init_normal_(module, std=0.02):
+    """Initialise every ``Linear`` of ``module``: weights N(0, ``std``), biases 0.
+
+    The initialisation of every network of the feature-generation codes
+    (f-CLSWGAN, f-VAEGAN, TF-VAEGAN: ``weights_init``), final classifier
+    included. Returns ``module``.
+    """
+    for layer in module.modules():
+        if isinstance(layer, nn.Linear):
+            nn.init.normal_(layer.weight, 0.0, std)
+            if layer.bias is not None:
+                nn.init.zeros_(layer.bias)
+    return module
+
+
 class ConditionalGenerator(nn.Module):
-    """Conditional feature generator ``G(z, a)`` (f-CLSWGAN, Xian et al. 2018).
+    """Conditional feature generator ``G(z, a)`` (f-CLSWGAN, f-VAEGAN, TF-VAEGAN).
+
+    ``[z, a] -> hidden (LeakyReLU 0.2) -> n_features [-> sigmoid]``. TF-VAEGAN's
+    feedback enters as an addition to the hidden layer: ``forward(z, a,
+    feedback)`` computes ``out(h(z, a) + feedback)``.
 
     Parameters
     ----------
@@ -79,14 +101,20 @@ class ConditionalGenerator(nn.Module):
         self.net = mlp(noise_dim + n_attributes, hidden_dim, n_features,
                        output=nn.Sigmoid() if output == "sigmoid" else None)
 
-    def forward(self, noise, attributes):
-        return self.net(torch.cat([noise, attributes], dim=1))
+    def forward(self, noise, attributes, feedback=None):
+        hidden = self.net[:2](torch.cat([noise, attributes], dim=1))
+        if feedback is not None:
+            hidden = hidden + feedback
+        return self.net[2:](hidden)
 
     def sample(self, attributes, generator=None):
         """Generate one feature per row of ``attributes`` from fresh ``N(0, I)`` noise."""
-        noise = torch.randn(attributes.shape[0], self.noise_dim, device=attributes.device,
-                            dtype=attributes.dtype, generator=generator)
-        return self(noise, attributes)
+        return self(self.noise(attributes, generator), attributes)
+
+    def noise(self, attributes, generator=None):
+        """Prior noise ``z ~ N(0, I)``, one row per row of ``attributes``."""
+        return torch.randn(attributes.shape[0], self.noise_dim, device=attributes.device,
+                           dtype=attributes.dtype, generator=generator)
 
 
 class ConditionalCritic(nn.Module):
@@ -101,15 +129,65 @@ class ConditionalCritic(nn.Module):
 
 
 class ConditionalEncoder(nn.Module):
-    """VAE encoder ``E(x, a) -> (mu, logvar)`` of f-VAEGAN (Xian et al. 2019)."""
+    """VAE encoder ``E(x, a) -> (mu, logvar)`` of f-VAEGAN and TF-VAEGAN.
+
+    ``[x, a] -> hidden -> 2 * noise_dim`` (LeakyReLU 0.2 after both), then two
+    linear heads for the mean and the log-variance, as the official TF-VAEGAN
+    encoder.
+    """
 
     def __init__(self, n_features, n_attributes, hidden_dim, noise_dim):
         super().__init__()
-        self.net = mlp(n_features + n_attributes, hidden_dim, 2 * noise_dim)
+        self.body = nn.Sequential(
+            nn.Linear(n_features + n_attributes, hidden_dim), nn.LeakyReLU(0.2),
+            nn.Linear(hidden_dim, 2 * noise_dim), nn.LeakyReLU(0.2))
+        self.mean = nn.Linear(2 * noise_dim, noise_dim)
+        self.log_variance = nn.Linear(2 * noise_dim, noise_dim)
 
     def forward(self, features, attributes):
-        mu, logvar = self.net(torch.cat([features, attributes], dim=1)).chunk(2, dim=1)
-        return mu, logvar
+        h = self.body(torch.cat([features, attributes], dim=1))
+        return self.mean(h), self.log_variance(h)
+
+    def latent(self, features, attributes):
+        """A reparameterised draw ``z = mu + eps * exp(logvar / 2)``, with ``(mu, logvar)``."""
+        mu, logvar = self(features, attributes)
+        return mu + torch.randn_like(mu) * torch.exp(0.5 * logvar), mu, logvar
+
+
+class SemanticDecoder(nn.Module):
+    """TF-VAEGAN's semantic embedding decoder ``Dec(x) -> a``.
+
+    ``x -> hidden (LeakyReLU 0.2) -> n_attributes``, output L2-normalised per
+    row. Its hidden layer feeds the feedback module and, with its output, the
+    final classifier's input (:meth:`features`).
+    """
+
+    def __init__(self, n_features, hidden_dim, n_attributes):
+        super().__init__()
+        self.hidden = nn.Sequential(nn.Linear(n_features, hidden_dim), nn.LeakyReLU(0.2))
+        self.out = nn.Linear(hidden_dim, n_attributes)
+
+    def forward(self, features):
+        out = self.out(self.hidden(features))
+        return out / out.norm(dim=1, keepdim=True)
+
+    def features(self, features):
+        """``[Dec(x), Dec hidden(x)]``, what TF-VAEGAN appends to the classifier's input."""
+        hidden = self.hidden(features)
+        out = self.out(hidden)
+        return torch.cat([out / out.norm(dim=1, keepdim=True), hidden], dim=1)
+
+
+class FeedbackModule(nn.Module):
+    """TF-VAEGAN's feedback module: ``hidden -> hidden -> hidden``, LeakyReLU 0.2 after both."""
+
+    def __init__(self, hidden_dim):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(hidden_dim, hidden_dim), nn.LeakyReLU(0.2),
+                                 nn.Linear(hidden_dim, hidden_dim), nn.LeakyReLU(0.2))
+
+    def forward(self, decoder_hidden):
+        return self.net(decoder_hidden)
 
 
 class SoftmaxClassifier(nn.Module):
@@ -267,9 +345,13 @@ class ModuleBundle(nn.Module):
 
     ``forward`` maps (scaled) visual features to what the final GZSL
     classifier reads: the concatenation of the parts named in ``fusion``,
-    ``"visual"`` (the features themselves), ``"refined"`` (``embedding.embed``)
-    and ``"semantic"`` (the semantic-consistent latent of ``autoencoder``,
+    ``"visual"`` (the features themselves), ``"decoded"`` (TF-VAEGAN's
+    ``decoder.features``), ``"refined"`` (``embedding.embed``) and
+    ``"semantic"`` (the semantic-consistent latent of ``autoencoder``,
     computed from the refined features).
+
+    :meth:`generate` runs the generator, through TF-VAEGAN's feedback loop
+    when the bundle has a ``feedback`` module and a weight is given.
 
     Parameters
     ----------
@@ -302,9 +384,31 @@ class ModuleBundle(nn.Module):
         draw = torch.randint(self.unseen_index.numel(), (n,), device=self.unseen_index.device)
         return self.unseen_index[draw]
 
+    def generate(self, noise, attributes, feedback_weight=0.0):
+        """``G(z, a)``; with feedback, ``G(z, a, w F(Dec hidden(G(z, a))))`` (TF-VAEGAN).
+
+        The decoder's hidden layer is detached before the feedback module, as
+        in the official code.
+        """
+        fake = self.generator(noise, attributes)
+        if feedback_weight and hasattr(self, "feedback"):
+            hidden = self.decoder.hidden(fake).detach()
+            fake = self.generator(noise, attributes,
+                                  feedback=feedback_weight * self.feedback(hidden))
+        return fake
+
+    def sample(self, attributes, feedback_weight=0.0, generator=None):
+        """One generated feature per row of ``attributes`` from prior noise."""
+        return self.generate(self.generator.noise(attributes, generator), attributes,
+                             feedback_weight)
+
     def forward(self, features):
         if self.fusion == ("visual",):
             return features
-        named = {"visual": features, "refined": self.embedding.embed(features)}
-        named["semantic"] = self.autoencoder.encode(named["refined"])[0]
+        named = {"visual": features}
+        if "decoded" in self.fusion:
+            named["decoded"] = self.decoder.features(features)
+        if {"refined", "semantic"} & set(self.fusion):
+            named["refined"] = self.embedding.embed(features)
+            named["semantic"] = self.autoencoder.encode(named["refined"])[0]
         return torch.cat([named[part] for part in self.fusion], dim=1)

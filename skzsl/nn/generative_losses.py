@@ -15,6 +15,8 @@ __all__ = [
     "wgan_gp_critic_loss",
     "wgan_generator_loss",
     "vae_loss",
+    "weighted_l1_loss",
+    "adapt_gp_weight",
     "classification_loss",
     "soft_label_distillation_loss",
     "feature_map_distillation_loss",
@@ -94,17 +96,67 @@ def vae_loss(reconstruction, target, mu, logvar, *, kind="bce"):
               (1 + \\log\\sigma_{ij}^2 - \\mu_{ij}^2 - \\sigma_{ij}^2)
 
     where ``l`` is the binary cross-entropy summed over features (``kind="bce"``,
-    for features in [0, 1], as in the codes) or the squared error summed over
-    features (``kind="mse"``).
+    for features in [0, 1]) or the squared error summed over features
+    (``kind="mse"``). As in the official f-VAEGAN/TF-VAEGAN code, the BCE reads
+    ``reconstruction + 1e-12`` (no clamping of the reconstruction away from 1).
     """
     n = target.shape[0]
     if kind == "bce":
-        rec = F.binary_cross_entropy(reconstruction.clamp(1e-6, 1 - 1e-6), target.clamp(0, 1),
+        rec = F.binary_cross_entropy((reconstruction + 1e-12).clamp(max=1.0), target,
                                      reduction="sum")
     else:
         rec = F.mse_loss(reconstruction, target, reduction="sum")
     kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
     return (rec + kl) / n
+
+
+def weighted_l1_loss(predicted, target):
+    """TF-VAEGAN's semantic-decoder loss, an L1 weighted by the normalised squared error.
+
+    .. math::
+
+        L_{R} = \\frac{1}{n} \\sum_i \\sum_j
+            \\frac{d_{ij}^2}{\\lVert d_i \\rVert_2} \\lvert d_{ij} \\rvert,
+        \\quad d = \\mathrm{Dec}(x) - a
+
+    (``WeightedL1`` of the official ``train_images.py``; the weights are not
+    detached there, nor here).
+
+    Parameters
+    ----------
+    predicted, target : Tensor of shape (n, k)
+        Decoded and true class semantics.
+    """
+    diff = predicted - target
+    weight = diff.pow(2) / diff.pow(2).sum(dim=1, keepdim=True).sqrt()
+    return (weight * diff.abs()).sum() / diff.shape[0]
+
+
+def adapt_gp_weight(gp_weight, mean_penalty, *, upper=1.05, lower=1.001, factor=1.1):
+    """TF-VAEGAN's adaptive gradient-penalty weight, applied once per generator iteration.
+
+    ``mean_penalty`` is the mean over the iteration's critic steps of the
+    (unweighted) :func:`gradient_penalty`. The weight grows by ``factor``
+    when it is above ``upper``, shrinks by ``factor`` when it is below
+    ``lower``, and is kept otherwise (``train_images.py`` of the official code).
+
+    Parameters
+    ----------
+    gp_weight : float
+        The current weight ``lambda``.
+    mean_penalty : float
+    upper, lower, factor : float
+
+    Returns
+    -------
+    gp_weight : float
+        The weight of the next iteration.
+    """
+    if mean_penalty > upper:
+        return gp_weight * factor
+    if mean_penalty < lower:
+        return gp_weight / factor
+    return gp_weight
 
 
 def classification_loss(logits, target):

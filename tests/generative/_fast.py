@@ -1,6 +1,7 @@
 """Settings that keep the generative estimators quick in tests (tiny nets, few epochs)."""
 
-BACKBONE = dict(hidden_dim=32, max_epochs=5, n_critic=1, batch_size=32, lr=1e-3, backbone="vaegan",
+BACKBONE = dict(hidden_dim=32, max_epochs=5, n_critic=1, batch_size=32, lr=1e-3,
+                backbone="fvaegan",
                 n_synthetic_per_class=20, classifier_max_epochs=20, classifier_batch_size=32,
                 classifier_lr=5e-2, verbose=0, random_state=0, device="cpu")
 

@@ -72,12 +72,29 @@ def test_classifier_is_trained_on_synthetic_unseen_features(data):
     assert with_syn > 0.1 > without
 
 
-@pytest.mark.parametrize("backbone", ["wgan", "vaegan"])
+@pytest.mark.parametrize("backbone", ["clswgan", "fvaegan", "tfvaegan"])
 def test_backbones(data, backbone):
     clf = make(CLSWGANClassifier, data, backbone=backbone, max_epochs=2).fit(data.X_train,
                                                                            data.y_train)
-    assert ("loss_vae" in clf.generator_net_.history[-1]) == (backbone == "vaegan")
-    assert hasattr(clf.generator_net_.module_, "encoder") == (backbone == "vaegan")
+    row = clf.generator_net_.history[-1]
+    module = clf.generator_net_.module_
+    assert ("loss_vae" in row) == (backbone != "clswgan")
+    assert hasattr(module, "encoder") == (backbone != "clswgan")
+    assert hasattr(module, "feedback") == ("loss_decoder" in row) == (backbone == "tfvaegan")
+    # L_CLS (and its pretrained classifier) only where the reference has it
+    assert hasattr(clf, "pretrained_net_") == (backbone == "clswgan")
+    n_att = data.class_attributes.shape[1]
+    width = clf.classifier_net_.module_.linear.in_features
+    assert width == data.X_train.shape[1] + (n_att + 32 if backbone == "tfvaegan" else 0)
+    # the GP weight is fixed for f-CLSWGAN and adapts for the VAE backbones
+    weights = set(clf.generator_net_.history[:, "batches", :, "gp_weight"][-1])
+    assert (weights == {10.0}) == (backbone == "clswgan")
+
+
+def test_encoded_noise_needs_an_encoder(data):
+    with pytest.raises(ValueError, match="encoded_noise=True needs a VAE encoder"):
+        make(CLSWGANClassifier, data, backbone="clswgan", encoded_noise=True).fit(
+            data.X_train, data.y_train)
 
 
 def test_unscaled_features_use_a_linear_generator(data):

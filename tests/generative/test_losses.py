@@ -110,3 +110,20 @@ def test_semantic_knowledge_distillation_loss():
     assert loss.item() == pytest.approx(math.tanh(0.5))
     same = L.semantic_knowledge_distillation_loss(t([[1.0, 1.0]]), t([[2.0, 2.0]]), classes)
     assert same.item() == pytest.approx(0.0, abs=1e-12)
+
+
+def test_weighted_l1_loss_by_hand():
+    # row 1: d = (3, 4), |d| = 5: (9*3 + 16*4) / 5 = 91/5; row 2: d = (0, 2): 4*2/2 = 4
+    predicted, target = t([[3.0, 4.0], [1.0, 3.0]]), t([[0.0, 0.0], [1.0, 1.0]])
+    assert L.weighted_l1_loss(predicted, target).item() == pytest.approx((91 / 5 + 4) / 2)
+
+
+def test_vae_loss_bce_reads_the_reconstruction_plus_1e12():
+    # reconstruction 0 against target 0: log(1 - 1e-12) ~ 0, no clamping to 1e-6
+    loss = L.vae_loss(t([[0.0]]), t([[0.0]]), t([[0.0]]), t([[0.0]]))
+    assert loss.item() == pytest.approx(0.0, abs=1e-10)
+
+
+@pytest.mark.parametrize(("penalty", "expected"), [(2.0, 11.0), (1.02, 10.0), (0.5, 10 / 1.1)])
+def test_adapt_gp_weight_follows_the_official_band(penalty, expected):
+    assert L.adapt_gp_weight(10.0, penalty) == pytest.approx(expected)

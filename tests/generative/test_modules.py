@@ -53,3 +53,41 @@ def test_permute_rows_keeps_the_rows():
     x = torch.arange(10.0).reshape(5, 2)
     shuffled = permute_rows(x, generator=torch.Generator().manual_seed(0))
     assert sorted(shuffled[:, 0].tolist()) == x[:, 0].tolist()
+
+
+def test_reference_initialisation_and_encoder_heads():
+    from skzsl.nn.generative import ConditionalEncoder, init_normal_
+
+    torch.manual_seed(0)
+    encoder = init_normal_(ConditionalEncoder(50, 10, 400, 8))
+    weights = torch.cat([p.detach().flatten() for n, p in encoder.named_parameters()
+                         if "weight" in n])
+    assert abs(float(weights.std()) - 0.02) < 0.002
+    assert all(float(p.abs().max()) == 0 for n, p in encoder.named_parameters() if "bias" in n)
+    # two layers, then separate mean and log-variance heads (the official encoder)
+    assert encoder.mean.in_features == encoder.log_variance.in_features == 16
+    z, mu, logvar = encoder.latent(torch.zeros(3, 50), torch.zeros(3, 10))
+    assert z.shape == mu.shape == logvar.shape == (3, 8)
+
+
+def test_feedback_enters_the_generator_hidden_layer():
+    from skzsl.nn.generative import (
+        ConditionalGenerator,
+        FeedbackModule,
+        ModuleBundle,
+        SemanticDecoder,
+    )
+
+    torch.manual_seed(0)
+    bundle = ModuleBundle(torch.eye(3), torch.tensor([0, 1, -1]),
+                          generator=ConditionalGenerator(3, 3, 16, 5),
+                          decoder=SemanticDecoder(5, 16, 3), feedback=FeedbackModule(16))
+    noise, attributes = torch.randn(4, 3), torch.eye(3)[[0, 1, 2, 0]]
+    plain = bundle.generate(noise, attributes)
+    hidden = bundle.decoder.hidden(plain)
+    by_hand = bundle.generator(noise, attributes, feedback=0.5 * bundle.feedback(hidden))
+    assert torch.allclose(bundle.generate(noise, attributes, feedback_weight=0.5), by_hand)
+    assert not torch.allclose(by_hand, plain)
+    # the decoder's output is L2-normalised; its features are [output, hidden]
+    assert torch.allclose(bundle.decoder(plain).norm(dim=1), torch.ones(4))
+    assert bundle.decoder.features(plain).shape == (4, 3 + 16)

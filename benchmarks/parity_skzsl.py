@@ -1,0 +1,183 @@
+"""skzsl's side of the issue #11 parity record: f-VAEGAN and TF-VAEGAN on SUN-A.
+
+Runs ``CLSWGANClassifier(backbone=...)`` with the official SUN settings
+(``scripts/run_sun_tfvaegan.py``, see ``docs/generative_reference.md``) on the
+SUN attribute-annotation benchmark, and after every generator epoch measures
+what the official ``train_images.py`` prints, the same way:
+
+- **ZSL T1**: 400 synthetic features per unseen class, a softmax classifier over
+  the unseen classes only (N(0, 0.02) init, Adam(lr 5e-4, beta1 0.5), batch 400,
+  full batches, 25 epochs), mean per-class accuracy on the test-unseen
+  features. ``zsl_t1`` is the best of its 25 epochs **on test**, the official
+  code's own selection (for parity only, never a result); ``zsl_t1_last`` is
+  its last epoch;
+- CPU seconds (``time.process_time``, one thread) of the generator epoch, of
+  the ZSL classifier and, after the last epoch, of the GZSL classifier
+  (real seen + 400 synthetic per unseen class, all 717 classes: the final
+  classifier of ``fit``), with its last-epoch S / U / H at seen bias 0;
+- peak RSS of the process (``ru_maxrss``).
+
+The script never reads the official code. Compare with
+``parity_official.py run`` (same data, same settings); ``--alternate`` runs
+the official code and this one in turns, for CPU-time and memory ratios.
+
+Usage::
+
+    OMP_NUM_THREADS=1 python benchmarks/parity_skzsl.py --backbone fvaegan --epochs 10 \\
+        --seed 4115 --out /tmp/parity_skzsl/fvaegan_4115.json
+"""
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from skorch.callbacks import Callback  # noqa: E402
+from standins import load_sun_attribute_benchmark  # noqa: E402
+
+from skzsl._training import (  # noqa: E402
+    FullBatchSampler,
+    build_net,
+    gather,
+    sampler_loader,
+    seeded,
+)
+from skzsl.generative import CLSWGANClassifier  # noqa: E402
+from skzsl.generative._feature_generator import FeatureGenerator  # noqa: E402
+from skzsl.generative._nets import ADAM_GAN, ClassifierNet  # noqa: E402
+from skzsl.nn.generative import SoftmaxClassifier, init_normal_  # noqa: E402
+
+# scripts/run_sun_tfvaegan.py L8-12 (and config_images.py defaults they keep)
+SUN_OFFICIAL = dict(hidden_dim=4096, n_critic=5, batch_size=64, lr=1e-3, gp_weight=10.0,
+                    critic_weight=1.0, adversarial_weight=1.0, decoder_weight=0.01,
+                    feedback_weight=0.1, synthesis_feedback_weight=0.01, decoder_lr=1e-4,
+                    feedback_lr=1e-4, n_synthetic_per_class=400, classifier_lr=5e-4,
+                    classifier_batch_size=400, classifier_max_epochs=25)
+
+
+def per_class_accuracy(y_true, y_pred):
+    classes = np.unique(y_true)
+    return float(np.mean([np.mean(y_pred[y_true == c] == c) for c in classes]))
+
+
+class Probe(Callback):
+    """Per generator epoch: CPU time of the epoch, then the official ZSL evaluation."""
+
+    def __init__(self, clf, data, X_scaled, y_idx, seed, last_epoch):
+        self.clf, self.data, self.seed, self.last_epoch = clf, data, seed, last_epoch
+        self.X_scaled, self.y_idx = X_scaled, y_idx
+        self.rows = []
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.t0 = time.process_time()
+
+    def on_epoch_end(self, net, **kwargs):
+        gen_cpu = time.process_time() - self.t0
+        clf, data = self.clf, self.data
+        epoch = len(net.history)
+        row = {"epoch": epoch, "gen_cpu_s": gen_cpu, "gp_weight": net.gp_weight_}
+        with seeded(self.seed + epoch, clf.device_):
+            net.module_.eval()
+            t0 = time.process_time()
+            unseen = np.flatnonzero(~clf._seen_mask)
+            counts = np.zeros(len(clf.classes_), dtype=int)
+            counts[unseen] = clf.n_synthetic_per_class
+            X_syn, y_syn = FeatureGenerator(net, clf.class_attributes_, None).sample_counts(
+                counts, self.seed + epoch)
+            row["syn_cpu_s"] = time.process_time() - t0
+            column = np.searchsorted(unseen, y_syn)
+            X_test = clf._scale(data.X_test_unseen).astype(np.float32)
+            y_test = np.searchsorted(unseen, clf.class_attributes_.index_of(data.y_test_unseen))
+            t0 = time.process_time()
+            accs = self.zsl_classifier(net, X_syn, column, X_test, y_test, len(unseen))
+            row["zsl_cls_cpu_s"] = time.process_time() - t0
+            row["zsl_t1"], row["zsl_t1_last"] = max(accs), accs[-1]
+            if epoch == self.last_epoch:
+                t0 = time.process_time()
+                gzsl = clf._final_classifier(net, self.X_scaled, self.y_idx, self.seed, verbose=0)
+                row["gzsl_cls_cpu_s"] = time.process_time() - t0
+                row.update(self.gzsl_scores(net, gzsl))
+            net.module_.train()
+        self.rows.append(row)
+        print(json.dumps(row), flush=True)
+
+    def zsl_classifier(self, net, X_syn, column, X_test, y_test, n_classes):
+        clf = self.clf
+        features = clf._classifier_input(X_syn, net)
+        test_features = clf._classifier_input(X_test, net)
+        accs = []
+
+        class Score(Callback):
+            def on_epoch_end(self, cls_net, **kwargs):
+                scores = gather(cls_net.forward_iter(test_features), dtype=np.float32)
+                accs.append(per_class_accuracy(y_test, scores.argmax(1)))
+
+        module = init_normal_(SoftmaxClassifier(features.shape[1], n_classes))
+        cls_net = build_net(ClassifierNet, module, max_epochs=clf.classifier_max_epochs,
+                            batch_size=clf.classifier_batch_size, lr=clf.classifier_lr,
+                            device=clf.device_, verbose=0, optimizer=ADAM_GAN,
+                            callbacks=[("score", Score())], predict_batch_size=4096,
+                            iterator_train=sampler_loader,
+                            iterator_train__make_sampler=FullBatchSampler)
+        cls_net.fit(features, column.astype(np.int64))
+        return accs
+
+    def gzsl_scores(self, net, gzsl):
+        clf, data = self.clf, self.data
+        out = {}
+        for part in ("seen", "unseen"):
+            X = clf._classifier_input(
+                clf._scale(data[f"X_test_{part}"]).astype(np.float32), net)
+            pred = gather(gzsl.forward_iter(X), dtype=np.float32).argmax(1)
+            y = clf.class_attributes_.index_of(data[f"y_test_{part}"])
+            out[f"gzsl_{part}_last"] = per_class_accuracy(y, pred)
+        s, u = out["gzsl_seen_last"], out["gzsl_unseen_last"]
+        out["gzsl_h_last"] = 2 * s * u / (s + u) if s + u else 0.0
+        return out
+
+
+def run(backbone, epochs, seed, threads=1):
+    torch.set_num_threads(threads)
+    data = load_sun_attribute_benchmark()
+    clf = CLSWGANClassifier(data.class_attributes, backbone=backbone, max_epochs=epochs,
+                            random_state=seed, device="cpu", verbose=0, **SUN_OFFICIAL)
+    # fit's own steps, with the probe added to the generator net
+    X, y_idx = clf._setup_gzsl(data.X_trainval, data.y_trainval)
+    clf.device_ = "cpu"
+    clf.scaler_ = __import__("sklearn.preprocessing").preprocessing.MinMaxScaler().fit(X)
+    X_scaled = clf._scale(X).astype(np.float32)
+    t_start = time.process_time()
+    with seeded(seed, "cpu"):
+        net = clf._build_generator_net(X_scaled, y_idx)
+        probe = Probe(clf, data, X_scaled, y_idx, seed, epochs)
+        net.callbacks = [*net.callbacks, ("probe", probe)]
+        net.fit(X_scaled, y_idx.astype(np.int64))
+    return {"backbone": backbone, "seed": seed, "epochs": probe.rows,
+            "process_cpu_s": time.process_time() - t_start,
+            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backbone", choices=["fvaegan", "tfvaegan"], required=True)
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=4115)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    result = run(args.backbone, args.epochs, args.seed, args.threads)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1))
+    print(f"peak RSS {result['peak_rss_mib']:.0f} MiB; wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
