@@ -58,9 +58,9 @@ def test_train_loss_is_the_optimised_objective(name, n_critic, flat, regions):
     calls = []
     update = MultiOptimizerNet.update
 
-    def spy(net, group, loss):
+    def spy(net, group, loss, **kwargs):
         calls.append((id(net), group, float(loss.detach())))
-        update(net, group, loss)
+        update(net, group, loss, **kwargs)
 
     extra = {} if n_critic is None else {"n_critic": n_critic, "max_epochs": 2}
     est, data = _make(name, flat, regions, **extra)

@@ -1,6 +1,6 @@
 """Feature-generating GZSL methods and their Pipeline transformers.
 
-- :class:`CLSWGANClassifier`: the f-CLSWGAN backbone (and f-VAEGAN option):
+- :class:`CLSWGANClassifier`: the backbone alone (f-CLSWGAN, f-VAEGAN or TF-VAEGAN):
   a conditional generator synthesizes unseen-class features, a softmax
   classifier is trained on real seen plus synthetic unseen features.
 - :class:`SDDNClassifier`: the backbone with self-distillation and a
@@ -11,10 +11,16 @@
   SDDN's two feature modules as scikit-learn transformers.
 - :class:`FeatureGenerator`: a trained generator (``generator_`` of a fitted
   estimator) that samples features of any class.
+- :func:`generative_preset`: the reference scripts' per-dataset settings
+  (also ``from_preset`` of each estimator).
+
+Every estimator takes ``backbone``: f-CLSWGAN (``"clswgan"``), f-VAEGAN
+(``"fvaegan"``) or TF-VAEGAN (``"tfvaegan"``), each trained as its reference code.
 """
 
 from ._clswgan import CLSWGANClassifier
 from ._feature_generator import FeatureGenerator
+from ._presets import GENERATIVE_PRESETS, generative_preset
 from ._sddn import SDDNClassifier
 from ._semantic_kd import SemanticKDClassifier
 from ._transformers import SelfDistillationRefiner, VisualSemanticDisentangler
@@ -22,8 +28,10 @@ from ._transformers import SelfDistillationRefiner, VisualSemanticDisentangler
 __all__ = [
     "CLSWGANClassifier",
     "FeatureGenerator",
+    "GENERATIVE_PRESETS",
     "SDDNClassifier",
     "SelfDistillationRefiner",
     "SemanticKDClassifier",
     "VisualSemanticDisentangler",
+    "generative_preset",
 ]

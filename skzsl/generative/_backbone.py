@@ -19,9 +19,11 @@ the estimator.
 """
 
 from functools import partial
+from numbers import Integral, Real
 
 import numpy as np
 import torch
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._training import RandomDrawBatchSampler, build_net, sampler_loader
 from ..nn.generative import (
@@ -35,9 +37,35 @@ from ..nn.generative import (
 )
 from ._nets import ADAM_GAN
 
-__all__ = ["BACKBONES", "AUTO", "backbone_settings", "build_bundle", "build_generator_net"]
+__all__ = ["BACKBONES", "BACKBONE_CONSTRAINTS", "AUTO", "backbone_settings", "build_bundle",
+           "build_generator_net"]
 
 BACKBONES = ("clswgan", "fvaegan", "tfvaegan")
+
+# parameter constraints of the backbone's parameters (the estimators' base class)
+BACKBONE_CONSTRAINTS = {
+    "feature_scaling": [StrOptions({"minmax"}), None],
+    "semantic_scaling": [StrOptions({"l2", "standard"}), None],
+        "backbone": [StrOptions(set(BACKBONES))],
+        "noise_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "gp_weight_rule": [StrOptions({"auto", "fixed", "adaptive"})],
+        "encoded_noise": [StrOptions({"auto"}), "boolean"],
+        "freeze_decoder": ["boolean"],
+        **{name: [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")]
+           for name in ("critic_weight", "adversarial_weight")},
+        **{name: [Interval(Real, 0, None, closed="left")] for name in (
+            "decoder_weight", "feedback_weight", "synthesis_feedback_weight")},
+        **{name: [Interval(Real, 0, None, closed="neither")] for name in (
+            "decoder_lr", "feedback_lr")},
+        **{name: [Interval(Integral, 1, None, closed="left")] for name in (
+            "hidden_dim", "n_critic", "batch_size", "classifier_max_epochs",
+            "classifier_batch_size")},
+        **{name: [Interval(Integral, 0, None, closed="left")] for name in (
+            "max_epochs", "n_synthetic_per_class", "n_synthetic_seen_per_class")},
+        "gp_weight": [Interval(Real, 0, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "classifier_lr": [Interval(Real, 0, None, closed="neither")],
+}
 
 # the reference value of each "auto" parameter, per backbone
 AUTO = {
@@ -113,8 +141,8 @@ def build_bundle(estimator, n_features, fusion=("visual",), **modules):
         fusion.insert(1 if fusion[0] == "visual" else 0, "decoded")
     for module in backbone.values():
         init_normal_(module)
-    seen_position = np.where(estimator._seen_mask, np.cumsum(estimator._seen_mask) - 1, -1)
-    return ModuleBundle(_semantics(estimator), torch.as_tensor(seen_position, dtype=torch.long),
+    seen_position = torch.as_tensor(estimator._seen_position(), dtype=torch.long)
+    return ModuleBundle(_semantics(estimator), seen_position,
                         fusion=fusion, **backbone, **modules)
 
 

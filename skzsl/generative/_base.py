@@ -1,24 +1,21 @@
 """Generate-then-classify: the estimator every generative method builds on.
 
-``fit`` runs four stages: (1) train a conditional feature generator on seen
-features against a WGAN-GP critic plus the method's own terms, the skorch net
-``generator_net_`` (a :class:`~skzsl.generative._nets.GenerativeNet` made by
-``_build_generator_net``); (2) synthesize unseen-class features; (3) map real
-and synthetic features to the classifier's input (the stage-1 module's
-``forward``: identity, or SDDN's fused features); (4) train a softmax
+``fit`` runs four stages: (1) train the backbone (``_backbone.py``) and the
+method's modules, the skorch net ``generator_net_`` made by
+``_build_generator_net``; (2) synthesize unseen-class features; (3) map
+features to the classifier's input (the stage-1 module's ``forward``: identity,
+TF-VAEGAN's decoder features, SDDN's fused features); (4) train a softmax
 classifier over every class, ``classifier_net_``. Prediction runs (3) and (4)
 through skorch's ``forward_iter``; the base class applies the seen bias.
 """
 
 import inspect
 from functools import partial
-from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import log_softmax
 from sklearn.base import _fit_context
 from sklearn.preprocessing import MinMaxScaler
-from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._early_stopping import (
     EARLY_STOPPING_CONSTRAINTS,
@@ -39,9 +36,10 @@ from .._training import (
 )
 from ..base import BaseGZSLClassifier
 from ..nn.generative import SoftmaxClassifier, init_normal_
-from ._backbone import BACKBONES, build_bundle, build_generator_net
+from ._backbone import BACKBONE_CONSTRAINTS
 from ._feature_generator import FeatureGenerator
 from ._nets import ADAM_GAN, ClassifierNet
+from ._presets import generative_preset
 
 __all__ = ["BaseGenerativeClassifier"]
 
@@ -56,30 +54,11 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
     implements ``_build_generator_net(X_scaled, y_idx)`` (the stage-1 net).
     """
 
+    _preset_classification_weight = False
     _parameter_constraints: dict = {
         **BaseGZSLClassifier._parameter_constraints,
-        "backbone": [StrOptions(set(BACKBONES))],
-        "noise_dim": [Interval(Integral, 1, None, closed="left"), None],
-        "gp_weight_rule": [StrOptions({"auto", "fixed", "adaptive"})],
-        "encoded_noise": [StrOptions({"auto"}), "boolean"],
-        "freeze_decoder": ["boolean"],
-        **{name: [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")]
-           for name in ("critic_weight", "adversarial_weight")},
-        **{name: [Interval(Real, 0, None, closed="left")] for name in (
-            "decoder_weight", "feedback_weight", "synthesis_feedback_weight")},
-        **{name: [Interval(Real, 0, None, closed="neither")] for name in (
-            "decoder_lr", "feedback_lr")},
-        **{name: [Interval(Integral, 1, None, closed="left")] for name in (
-            "hidden_dim", "n_critic", "batch_size", "classifier_max_epochs",
-            "classifier_batch_size")},
-        **{name: [Interval(Integral, 0, None, closed="left")] for name in (
-            "max_epochs", "n_synthetic_per_class", "n_synthetic_seen_per_class")},
-        "gp_weight": [Interval(Real, 0, None, closed="left")],
-        "lr": [Interval(Real, 0, None, closed="neither")],
-        "classifier_lr": [Interval(Real, 0, None, closed="neither")],
+        **BACKBONE_CONSTRAINTS,
         **EARLY_STOPPING_CONSTRAINTS,
-        "feature_scaling": [StrOptions({"minmax"}), None],
-        "semantic_scaling": [StrOptions({"l2", "standard"}), None],
         "random_state": ["random_state"],
         "device": [str],
         "verbose": ["verbose"],
@@ -136,6 +115,37 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         """The arguments of a subclass's ``__init__`` that this ``__init__`` takes."""
         names = inspect.signature(BaseGenerativeClassifier.__init__).parameters
         return {name: arguments[name] for name in names if name != "self"}
+
+    @classmethod
+    def from_preset(cls, dataset, backbone=None, **params):
+        """An estimator with a reference script's settings for ``dataset``.
+
+        Parameters
+        ----------
+        dataset : {"CUB", "SUN", "AWA2", "FLO"}
+            Whose script to follow (see :func:`generative_preset`).
+        backbone : {"clswgan", "fvaegan", "tfvaegan"}, default=None
+            Whose scripts; ``None`` uses the estimator's default backbone.
+        **params
+            Other constructor parameters (``class_attributes``, ...); they
+            override the preset.
+
+        Returns
+        -------
+        estimator : BaseGenerativeClassifier
+            Unfitted.
+
+        Examples
+        --------
+        >>> from skzsl.generative import CLSWGANClassifier
+        >>> CLSWGANClassifier.from_preset("SUN", backbone="tfvaegan").feedback_weight
+        0.1
+        """
+        preset = generative_preset(dataset, backbone or cls().backbone)
+        if not cls._preset_classification_weight:
+            # the L_CLS weight of f-CLSWGAN; a method's own term of that name differs
+            preset.pop("classification_weight", None)
+        return cls(**{**preset, **params})
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -222,14 +232,6 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
     def _seen_position(self):
         """Column of each class among the seen classes (-1 for unseen classes)."""
         return np.where(self._seen_mask, np.cumsum(self._seen_mask) - 1, -1)
-
-    def _bundle(self, n_features, fusion=("visual",), **modules):
-        """The ModuleBundle of stage 1: the backbone's networks and the method's ``modules``."""
-        return build_bundle(self, n_features, fusion, **modules)
-
-    def _net(self, net_class, bundle, *, groups, weights):
-        """Build the stage-1 net with this estimator's shared settings."""
-        return build_generator_net(self, net_class, bundle, groups=groups, weights=weights)
 
     def _classifier_input(self, X, net=None):
         """(Scaled) features -> what the final classifier reads, through the stage-1 net."""

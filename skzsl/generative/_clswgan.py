@@ -5,7 +5,7 @@ from numbers import Real
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..utils._docstring import fill_doc
-from ._backbone import backbone_settings
+from ._backbone import backbone_settings, build_bundle, build_generator_net
 from ._base import BaseGenerativeClassifier
 from ._docstrings import FRAGMENTS
 from ._nets import CLSWGANNet
@@ -81,6 +81,7 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
     (3,)
     """
 
+    _preset_classification_weight = True
     _parameter_constraints: dict = {
         **BaseGenerativeClassifier._parameter_constraints,
         "classification_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
@@ -111,5 +112,6 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
                 "pretrained classifier")
             modules["pretrained_classifier"] = self.pretrained_net_.module_.requires_grad_(
                 False).eval()
-        bundle = self._bundle(X_scaled.shape[1], **modules)
-        return self._net(CLSWGANNet, bundle, groups={}, weights={"classification": weight})
+        bundle = build_bundle(self, X_scaled.shape[1], **modules)
+        return build_generator_net(self, CLSWGANNet, bundle, groups={},
+                                   weights={"classification": weight})

@@ -11,6 +11,7 @@ from ..nn.generative import (
     TCDiscriminator,
 )
 from ..utils._docstring import fill_doc
+from ._backbone import build_bundle, build_generator_net
 from ._base import BaseGenerativeClassifier
 from ._docstrings import FRAGMENTS
 from ._nets import SDDNNet
@@ -190,8 +191,8 @@ class SDDNClassifier(BaseGenerativeClassifier):
     def _build_generator_net(self, X_scaled, y_idx):
         n_features, n_att = X_scaled.shape[1], self.class_attributes_.n_attributes
         hidden = self.module_hidden_dim
-        bundle = self._bundle(
-            n_features, fusion=tuple(self.fusion.split("+")),
+        bundle = build_bundle(
+            self, n_features, fusion=tuple(self.fusion.split("+")),
             embedding=SelfDistillationEmbedding(n_features, n_att, hidden, self.embedding_dim),
             autoencoder=DisentangledAutoencoder(self.embedding_dim, hidden, self.semantic_dim,
                                                 self.residual_dim),
@@ -200,4 +201,5 @@ class SDDNClassifier(BaseGenerativeClassifier):
         )
         groups = {"embedding": ("embedding", "autoencoder", "relation"),
                   "discriminator": ("tc_discriminator",)}
-        return self._net(SDDNNet, bundle, groups=groups, weights=self._loss_weights())
+        return build_generator_net(self, SDDNNet, bundle, groups=groups,
+                                   weights=self._loss_weights())

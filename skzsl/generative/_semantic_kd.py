@@ -6,6 +6,7 @@ from sklearn.utils._param_validation import Interval
 
 from ..nn.generative import SemanticRegressor
 from ..utils._docstring import fill_doc
+from ._backbone import build_bundle, build_generator_net
 from ._base import BaseGenerativeClassifier
 from ._docstrings import FRAGMENTS
 from ._nets import SemanticKDNet
@@ -122,8 +123,8 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
 
     def _build_generator_net(self, X_scaled, y_idx):
         n_features = X_scaled.shape[1]
-        bundle = self._bundle(
-            n_features,
+        bundle = build_bundle(
+            self, n_features,
             regressor=SemanticRegressor(n_features, self.regressor_hidden_dim,
                                         self.class_attributes_.n_attributes))
         weights = {"regularization": self.regularization_weight,
@@ -131,8 +132,8 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
                    "distillation": self.distillation_weight, "temperature": self.temperature,
                    "n_regularized_classes": self.n_regularized_classes,
                    "samples_per_class": _SAMPLES_PER_REGULARIZED_CLASS}
-        return self._net(SemanticKDNet, bundle, groups={"regressor": ("regressor",)},
-                         weights=weights)
+        return build_generator_net(self, SemanticKDNet, bundle,
+                                   groups={"regressor": ("regressor",)}, weights=weights)
 
 
 # generated samples per drawn unseen class: enough for a stable class mean

@@ -226,3 +226,25 @@ def test_standardised_semantics(data):
     semantics = clf.generator_net_.module_.class_semantics.numpy()
     np.testing.assert_allclose(semantics.mean(axis=0), 0.0, atol=1e-6)
     np.testing.assert_allclose(semantics.std(axis=0), 1.0, rtol=1e-6)
+
+
+def test_presets_follow_the_reference_scripts():
+    from skzsl.generative import SDDNClassifier, generative_preset
+
+    # scripts/run_sun_tfvaegan.py and run_awa_tfvaegan.py of the official code
+    sun = generative_preset("SUN", "tfvaegan")
+    assert (sun["lr"], sun["critic_weight"], sun["feedback_weight"],
+            sun["synthesis_feedback_weight"], sun["n_synthetic_per_class"],
+            sun["classifier_lr"]) == (1e-3, 1.0, 0.1, 0.01, 400, 5e-4)
+    assert generative_preset("awa", "tfvaegan")["freeze_decoder"] is True
+    assert generative_preset("FLO", "fvaegan")["encoded_noise"] is False
+    assert "feedback_weight" not in generative_preset("CUB", "fvaegan")
+    # f-CLSWGAN's L_CLS weight goes to CLSWGANClassifier only, not to SDDN's own term
+    assert CLSWGANClassifier.from_preset("FLO").classification_weight == 0.1
+    assert CLSWGANClassifier.from_preset("CUB").classification_weight == 0.01
+    assert SDDNClassifier.from_preset("CUB").classification_weight == 0.1  # its default
+    assert SDDNClassifier.from_preset("CUB", backbone="fvaegan").backbone == "fvaegan"
+    est = CLSWGANClassifier.from_preset("SUN", backbone="tfvaegan", max_epochs=1)
+    assert (est.max_epochs, est.random_state, est.backbone) == (1, 4115, "tfvaegan")
+    with pytest.raises(ValueError, match="Unknown dataset"):
+        generative_preset("APY")

@@ -1,0 +1,97 @@
+"""Per-dataset settings of the generative backbones' reference scripts.
+
+TF-VAEGAN: the official scripts ``scripts/run_{cub,sun,awa,flo}_tfvaegan.py`` of
+akshitac8/tfvaegan at ``a0de81c`` (line by line in ``docs/generative_reference.md``).
+f-VAEGAN: the same scripts without the TF-VAEGAN parts (one pass per epoch, no
+decoder, no feedback), as the official code runs it. f-CLSWGAN: the
+third-party refactor luca-rossi/grabzsl (``args.py``), the only per-dataset
+settings that could be read, marked as such in the docs.
+"""
+
+__all__ = ["GENERATIVE_PRESETS", "generative_preset"]
+
+# shared by every TF-VAEGAN / f-VAEGAN script
+_VAEGAN = dict(hidden_dim=4096, n_critic=5, batch_size=64, gp_weight=10.0,
+               classifier_max_epochs=25, semantic_scaling="l2", feature_scaling="minmax")
+# scripts/run_*_tfvaegan.py L8-14
+_TFVAEGAN = {
+    "CUB": dict(random_state=3483, max_epochs=300, lr=1e-4, critic_weight=10.0,
+                adversarial_weight=10.0, encoded_noise=True, decoder_weight=0.01,
+                feedback_weight=1.0, synthesis_feedback_weight=1.0, decoder_lr=1e-4,
+                feedback_lr=1e-5, freeze_decoder=False, n_synthetic_per_class=300,
+                classifier_batch_size=300, classifier_lr=1e-3),
+    "SUN": dict(random_state=4115, max_epochs=400, lr=1e-3, critic_weight=1.0,
+                adversarial_weight=1.0, encoded_noise=True, decoder_weight=0.01,
+                feedback_weight=0.1, synthesis_feedback_weight=0.01, decoder_lr=1e-4,
+                feedback_lr=1e-4, freeze_decoder=False, n_synthetic_per_class=400,
+                classifier_batch_size=400, classifier_lr=5e-4),
+    "AWA2": dict(random_state=9182, max_epochs=120, lr=1e-5, critic_weight=10.0,
+                 adversarial_weight=10.0, encoded_noise=True, decoder_weight=0.1,
+                 feedback_weight=0.01, synthesis_feedback_weight=0.01, decoder_lr=1e-4,
+                 feedback_lr=1e-4, freeze_decoder=True, n_synthetic_per_class=1800,
+                 classifier_batch_size=1800, classifier_lr=1e-3),
+    "FLO": dict(random_state=806, max_epochs=500, lr=1e-4, critic_weight=10.0,
+                adversarial_weight=10.0, encoded_noise=False, decoder_weight=0.01,
+                feedback_weight=0.5, synthesis_feedback_weight=0.5, decoder_lr=1e-4,
+                feedback_lr=1e-5, freeze_decoder=False, n_synthetic_per_class=1200,
+                classifier_batch_size=1200, classifier_lr=1e-3),
+}
+_TF_ONLY = ("decoder_weight", "feedback_weight", "synthesis_feedback_weight", "decoder_lr",
+            "feedback_lr", "freeze_decoder")
+# grabzsl args.py L5-77 (third party): fixed GP weight, prior noise, L_CLS
+_CLSWGAN = {
+    "CUB": dict(random_state=3483, max_epochs=56, lr=1e-4, n_synthetic_per_class=300,
+                classifier_batch_size=300, classifier_lr=1e-3, classification_weight=0.01),
+    "SUN": dict(random_state=4115, max_epochs=40, lr=2e-4, n_synthetic_per_class=400,
+                classifier_batch_size=400, classifier_lr=1e-3, classification_weight=0.01),
+    "AWA2": dict(random_state=9182, max_epochs=30, lr=1e-5, n_synthetic_per_class=1800,
+                 classifier_batch_size=1800, classifier_lr=1e-3, classification_weight=0.01),
+    "FLO": dict(random_state=806, max_epochs=80, lr=1e-4, n_synthetic_per_class=1200,
+                classifier_batch_size=1200, classifier_lr=1e-3, classification_weight=0.1),
+}
+
+GENERATIVE_PRESETS = {
+    "tfvaegan": {name: dict(_VAEGAN, backbone="tfvaegan", **values)
+                 for name, values in _TFVAEGAN.items()},
+    "fvaegan": {name: dict(_VAEGAN, backbone="fvaegan",
+                           **{k: v for k, v in values.items() if k not in _TF_ONLY})
+                for name, values in _TFVAEGAN.items()},
+    "clswgan": {name: dict(_VAEGAN, backbone="clswgan", gp_weight_rule="fixed",
+                           critic_weight=1.0, adversarial_weight=1.0, **values)
+                for name, values in _CLSWGAN.items()},
+}
+
+
+def generative_preset(dataset, backbone="tfvaegan"):
+    """A reference script's settings for a dataset, as constructor parameters.
+
+    Parameters
+    ----------
+    dataset : {"CUB", "SUN", "AWA2", "FLO"}
+        Dataset (case-insensitive; "AWA" means AWA2).
+    backbone : {"tfvaegan", "fvaegan", "clswgan"}, default="tfvaegan"
+        Whose scripts: TF-VAEGAN's official ones, f-VAEGAN's (the same
+        without the TF-VAEGAN parts), or f-CLSWGAN's (a third-party refactor,
+        with ``classification_weight``, the ``L_CLS`` weight of
+        :class:`CLSWGANClassifier`).
+
+    Returns
+    -------
+    params : dict
+        A fresh copy: constructor parameters of the generative estimators.
+
+    Examples
+    --------
+    >>> from skzsl.generative import generative_preset
+    >>> generative_preset("sun")["lr"], generative_preset("sun")["n_synthetic_per_class"]
+    (0.001, 400)
+    """
+    if backbone not in GENERATIVE_PRESETS:
+        raise ValueError(f"Unknown backbone {backbone!r}; presets exist for "
+                         f"{sorted(GENERATIVE_PRESETS)}.")
+    key = str(dataset).upper()
+    key = {"AWA": "AWA2"}.get(key, key)
+    if key not in GENERATIVE_PRESETS[backbone]:
+        raise ValueError(f"Unknown dataset {dataset!r}; the {backbone} scripts cover "
+                         f"{sorted(GENERATIVE_PRESETS[backbone])}.")
+    return dict(GENERATIVE_PRESETS[backbone][key])
