@@ -13,42 +13,37 @@ __all__ = ["GENERATIVE_PRESETS", "generative_preset"]
 # shared by every TF-VAEGAN / f-VAEGAN script
 _VAEGAN = dict(hidden_dim=4096, n_critic=5, batch_size=64, gp_weight=10.0,
                classifier_max_epochs=25, semantic_scaling="l2", feature_scaling="minmax")
+
+
+def _table(columns, rows):
+    """``{dataset: {column: value}}`` from one row of values per dataset."""
+    return {name: dict(zip(columns, values, strict=True)) for name, values in rows.items()}
+
+
 # scripts/run_*_tfvaegan.py L8-14
-_TFVAEGAN = {
-    "CUB": dict(random_state=3483, max_epochs=300, lr=1e-4, critic_weight=10.0,
-                adversarial_weight=10.0, encoded_noise=True, decoder_weight=0.01,
-                feedback_weight=1.0, synthesis_feedback_weight=1.0, decoder_lr=1e-4,
-                feedback_lr=1e-5, freeze_decoder=False, n_synthetic_per_class=300,
-                classifier_batch_size=300, classifier_lr=1e-3),
-    "SUN": dict(random_state=4115, max_epochs=400, lr=1e-3, critic_weight=1.0,
-                adversarial_weight=1.0, encoded_noise=True, decoder_weight=0.01,
-                feedback_weight=0.1, synthesis_feedback_weight=0.01, decoder_lr=1e-4,
-                feedback_lr=1e-4, freeze_decoder=False, n_synthetic_per_class=400,
-                classifier_batch_size=400, classifier_lr=5e-4),
-    "AWA2": dict(random_state=9182, max_epochs=120, lr=1e-5, critic_weight=10.0,
-                 adversarial_weight=10.0, encoded_noise=True, decoder_weight=0.1,
-                 feedback_weight=0.01, synthesis_feedback_weight=0.01, decoder_lr=1e-4,
-                 feedback_lr=1e-4, freeze_decoder=True, n_synthetic_per_class=1800,
-                 classifier_batch_size=1800, classifier_lr=1e-3),
-    "FLO": dict(random_state=806, max_epochs=500, lr=1e-4, critic_weight=10.0,
-                adversarial_weight=10.0, encoded_noise=False, decoder_weight=0.01,
-                feedback_weight=0.5, synthesis_feedback_weight=0.5, decoder_lr=1e-4,
-                feedback_lr=1e-5, freeze_decoder=False, n_synthetic_per_class=1200,
-                classifier_batch_size=1200, classifier_lr=1e-3),
-}
+_TFVAEGAN = _table(
+    ("random_state", "max_epochs", "lr", "critic_weight", "adversarial_weight",
+     "encoded_noise", "decoder_weight", "feedback_weight", "synthesis_feedback_weight",
+     "decoder_lr", "feedback_lr", "freeze_decoder", "n_synthetic_per_class",
+     "classifier_batch_size", "classifier_lr"),
+    {"CUB": (3483, 300, 1e-4, 10.0, 10.0, True, 0.01, 1.0, 1.0, 1e-4, 1e-5, False, 300, 300,
+             1e-3),
+     "SUN": (4115, 400, 1e-3, 1.0, 1.0, True, 0.01, 0.1, 0.01, 1e-4, 1e-4, False, 400, 400,
+             5e-4),
+     "AWA2": (9182, 120, 1e-5, 10.0, 10.0, True, 0.1, 0.01, 0.01, 1e-4, 1e-4, True, 1800, 1800,
+              1e-3),
+     "FLO": (806, 500, 1e-4, 10.0, 10.0, False, 0.01, 0.5, 0.5, 1e-4, 1e-5, False, 1200, 1200,
+             1e-3)})
 _TF_ONLY = ("decoder_weight", "feedback_weight", "synthesis_feedback_weight", "decoder_lr",
             "feedback_lr", "freeze_decoder")
 # grabzsl args.py L5-77 (third party): fixed GP weight, prior noise, L_CLS
-_CLSWGAN = {
-    "CUB": dict(random_state=3483, max_epochs=56, lr=1e-4, n_synthetic_per_class=300,
-                classifier_batch_size=300, classifier_lr=1e-3, classification_weight=0.01),
-    "SUN": dict(random_state=4115, max_epochs=40, lr=2e-4, n_synthetic_per_class=400,
-                classifier_batch_size=400, classifier_lr=1e-3, classification_weight=0.01),
-    "AWA2": dict(random_state=9182, max_epochs=30, lr=1e-5, n_synthetic_per_class=1800,
-                 classifier_batch_size=1800, classifier_lr=1e-3, classification_weight=0.01),
-    "FLO": dict(random_state=806, max_epochs=80, lr=1e-4, n_synthetic_per_class=1200,
-                classifier_batch_size=1200, classifier_lr=1e-3, classification_weight=0.1),
-}
+_CLSWGAN = _table(
+    ("random_state", "max_epochs", "lr", "n_synthetic_per_class", "classifier_batch_size",
+     "classifier_lr", "classification_weight"),
+    {"CUB": (3483, 56, 1e-4, 300, 300, 1e-3, 0.01),
+     "SUN": (4115, 40, 2e-4, 400, 400, 1e-3, 0.01),
+     "AWA2": (9182, 30, 1e-5, 1800, 1800, 1e-3, 0.01),
+     "FLO": (806, 80, 1e-4, 1200, 1200, 1e-3, 0.1)})
 
 GENERATIVE_PRESETS = {
     "tfvaegan": {name: dict(_VAEGAN, backbone="tfvaegan", **values)

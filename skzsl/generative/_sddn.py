@@ -134,17 +134,12 @@ class SDDNClassifier(BaseGenerativeClassifier):
 
     _parameter_constraints: dict = {
         **BaseGenerativeClassifier._parameter_constraints,
-        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
-        "semantic_dim": [Interval(Integral, 1, None, closed="left")],
-        "residual_dim": [Interval(Integral, 1, None, closed="left")],
-        "module_hidden_dim": [Interval(Integral, 1, None, closed="left")],
-        "classification_weight": [Interval(Real, 0, None, closed="left")],
-        "soft_label_weight": [Interval(Real, 0, None, closed="left")],
-        "feature_map_weight": [Interval(Real, 0, None, closed="left")],
+        **{name: [Interval(Integral, 1, None, closed="left")] for name in (
+            "embedding_dim", "semantic_dim", "residual_dim", "module_hidden_dim")},
+        **{name: [Interval(Real, 0, None, closed="left")] for name in (
+            "classification_weight", "soft_label_weight", "feature_map_weight",
+            "reconstruction_weight", "relation_weight", "independence_weight")},
         "temperature": [Interval(Real, 0, None, closed="neither")],
-        "reconstruction_weight": [Interval(Real, 0, None, closed="left")],
-        "relation_weight": [Interval(Real, 0, None, closed="left")],
-        "independence_weight": [Interval(Real, 0, None, closed="left")],
         "refine_unseen": ["boolean"],
         "fusion": [StrOptions({"visual+refined+semantic", "refined+semantic",
                                "visual+semantic", "visual"})],

@@ -92,12 +92,11 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
 
     _parameter_constraints: dict = {
         **BaseGenerativeClassifier._parameter_constraints,
-        "regressor_hidden_dim": [Interval(Integral, 1, None, closed="left")],
-        "regularization_weight": [Interval(Real, 0, None, closed="left")],
-        "preservation_weight": [Interval(Real, 0, None, closed="left")],
-        "distillation_weight": [Interval(Real, 0, None, closed="left")],
+        **{name: [Interval(Integral, 1, None, closed="left")] for name in (
+            "regressor_hidden_dim", "n_regularized_classes")},
+        **{name: [Interval(Real, 0, None, closed="left")] for name in (
+            "regularization_weight", "preservation_weight", "distillation_weight")},
         "temperature": [Interval(Real, 0, None, closed="neither")],
-        "n_regularized_classes": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(self, class_attributes=None, *, backbone="clswgan", noise_dim=None,
