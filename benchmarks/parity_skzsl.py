@@ -25,6 +25,8 @@ Usage::
 
     OMP_NUM_THREADS=1 python benchmarks/parity_skzsl.py --backbone fvaegan --epochs 10 \\
         --seed 4115 --out /tmp/parity_skzsl/fvaegan_4115.json
+    python benchmarks/parity_skzsl.py report /tmp/parity_skzsl/fvaegan_*.json \\
+        --official /work/scratch/parity/fvaegan_merged/summary.json
 """
 
 import argparse
@@ -165,7 +167,49 @@ def run(backbone, epochs, seed, threads=1):
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def _mean_sd(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None, None
+    return float(np.mean(values)), float(np.std(values, ddof=1)) if len(values) > 1 else None
+
+
+def report(skzsl_files, official_summary):
+    """Markdown: per-epoch ZSL T1 of skzsl and of the official code, mean and sd over seeds."""
+    runs = [json.loads(Path(f).read_text()) for f in skzsl_files]
+    official = json.loads(Path(official_summary).read_text())["per_seed"] if official_summary \
+        else {}
+    epochs = sorted({row["epoch"] for run_ in runs for row in run_["epochs"]})
+    seeds = [run_["seed"] for run_ in runs]
+    lines = [f"| epoch | skzsl, seeds {', '.join(map(str, seeds))} | skzsl mean | skzsl sd | "
+             "official mean | official sd | difference | within one official sd |",
+             "|---|---|---|---|---|---|---|---|"]
+    for epoch in epochs:
+        ours = [next((r["zsl_t1"] for r in run_["epochs"] if r["epoch"] == epoch), None)
+                for run_ in runs]
+        theirs = [next((r["zsl_T1"] for r in seed["rows"] if r["epoch"] == epoch), None)
+                  for seed in official.values()]
+        m, sd = _mean_sd(ours)
+        om, osd = _mean_sd(theirs)
+        diff = None if om is None else m - om
+        ok = "" if osd is None else ("yes" if abs(diff) <= osd else "no")
+        fmt = lambda v: "" if v is None else f"{v:.3f}"  # noqa: E731
+        lines.append(f"| {epoch} | {' / '.join(fmt(v) for v in ours)} | {fmt(m)} | {fmt(sd)} | "
+                     f"{fmt(om)} | {fmt(osd)} | {'' if diff is None else f'{diff:+.3f}'} | "
+                     f"{ok} |")
+    return "\n".join(lines)
+
+
 def main():
+    if sys.argv[1:2] == ["report"]:
+        parser = argparse.ArgumentParser(description="Markdown table of parity runs.")
+        parser.add_argument("command")
+        parser.add_argument("files", nargs="+", type=Path, help="parity_skzsl.py outputs")
+        parser.add_argument("--official", default=None,
+                            help="summary.json of parity_official.py run (or merge)")
+        args = parser.parse_args()
+        print(report(args.files, args.official))
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backbone", choices=["fvaegan", "tfvaegan"], required=True)
     parser.add_argument("--epochs", type=int, default=10)

@@ -1,0 +1,110 @@
+"""The seed methods on each backbone, and each of their terms switched off: validation H on SUN-A.
+
+For every backbone (f-CLSWGAN, f-VAEGAN, TF-VAEGAN) and method
+(``CLSWGANClassifier``: the backbone alone; ``SDDNClassifier``;
+``SemanticKDClassifier``), and optionally with one term's weight set to 0
+(``--ablate``), one fit per seed on the *train* classes of SUN-A's trainval
+split (xlsa17's train/val classes), then, on its *validation* classes: ZSL T1
+(unseen candidates only) and the harmonic mean H at the seen bias that
+maximises it there (the exact curve, as ``early_stopping`` scores an epoch).
+The test split is never read. Settings: ``bench_generative.py``'s reduced
+backbone (hidden 512, one critic step, batch 128, lr 1e-3, 100 synthetic per
+unseen class and 50 per seen class, ``semantic_scaling="standard"``) with
+``--epochs`` generator epochs, and ``fusion="visual"`` for SDDN, as its rows
+in BENCHMARKS.md. One JSON line per fit in ``--results``.
+
+Usage::
+
+    OMP_NUM_THREADS=1 python benchmarks/bench_backbones.py --backbone fvaegan \\
+        --method SDDNClassifier --seeds 0 1 2
+    OMP_NUM_THREADS=1 python benchmarks/bench_backbones.py --backbone fvaegan \\
+        --method SDDNClassifier --ablate soft_label_weight --seeds 0 1 2
+    python benchmarks/bench_backbones.py --report
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_generative import ABLATION_TERMS, BACKBONE, PARAMS  # noqa: E402
+from standins import load_sun_attribute_benchmark  # noqa: E402
+
+from skzsl import generative  # noqa: E402
+from skzsl._early_stopping import best_validation_h  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "backbones.jsonl"
+METHOD_PARAMS = {**PARAMS, "SDDNClassifier": {**PARAMS["SDDNClassifier"], "fusion": "visual"}}
+
+
+def fit_and_score(backbone, method, seed, epochs, ablate=None):
+    data = load_sun_attribute_benchmark()
+    train = np.isin(data.y_trainval, data.train_classes)
+    params = {**BACKBONE, "backbone": backbone, "max_epochs": epochs,
+              "semantic_scaling": "standard", **METHOD_PARAMS[method]}
+    if ablate:
+        params[ablate] = ABLATION_TERMS[method][ablate]
+    est = getattr(generative, method)(data.class_attributes, random_state=seed, device="cpu",
+                                      **params)
+    start = time.process_time()
+    est.fit(data.X_trainval[train], data.y_trainval[train])
+    seconds = time.process_time() - start
+    X_val, y_val = data.X_trainval[~train], data.y_trainval[~train]
+    scores = est.compatibility_scores(X_val)
+    h = best_validation_h(y_val, scores, est.classes_, est.seen_classes_)
+    unseen = np.isin(est.classes_, est.unseen_classes_)
+    pred = est.classes_[unseen][scores[:, unseen].argmax(1)]
+    zsl = np.mean([np.mean(pred[y_val == c] == c) for c in np.unique(y_val)])
+    return {"backbone": backbone, "method": method, "ablate": ablate or "none", "seed": seed,
+            "epochs": epochs, "val_H": float(h), "val_ZSL": float(zsl), "cpu_s": seconds}
+
+
+def report(results):
+    rows = [json.loads(line) for line in results.read_text().splitlines()]
+    groups = {}
+    for row in rows:
+        groups.setdefault((row["backbone"], row["method"], row["ablate"], row["epochs"]),
+                          []).append(row)
+    lines = ["| backbone | method | term off | epochs | seeds | val H (mean ± sd) | "
+             "val ZSL T1 | CPU s per fit |", "|---|---|---|---|---|---|---|---|"]
+    for (backbone, method, ablate, epochs), group in sorted(groups.items()):
+        h = [r["val_H"] for r in group]
+        lines.append(f"| {backbone} | {method} | {ablate} | {epochs} | "
+                     f"{','.join(str(r['seed']) for r in group)} | {np.mean(h):.3f} ± "
+                     f"{np.std(h, ddof=1) if len(h) > 1 else float('nan'):.3f} | "
+                     f"{np.mean([r['val_ZSL'] for r in group]):.3f} | "
+                     f"{np.mean([r['cpu_s'] for r in group]):.0f} |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backbone", choices=["clswgan", "fvaegan", "tfvaegan"])
+    parser.add_argument("--method", choices=sorted(METHOD_PARAMS))
+    parser.add_argument("--ablate", default=None, help="a term whose weight is set to 0")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--report", action="store_true")
+    args = parser.parse_args()
+    if args.report:
+        print(report(args.results))
+        return
+    torch.set_num_threads(1)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    for seed in args.seeds:
+        row = fit_and_score(args.backbone, args.method, seed, args.epochs, args.ablate)
+        with open(args.results, "a") as fh:
+            fh.write(json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()
