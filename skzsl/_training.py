@@ -37,6 +37,7 @@ __all__ = [
     "RowCopyDataset",
     "ClassBalancedBatchSampler",
     "build_net",
+    "estimator_net",
     "discard_fitted",
     "fit_single_net",
     "fit_stage",
@@ -550,3 +551,32 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
         net.set_params(callbacks__print_log=None)
     return net
 
+
+
+def estimator_net(estimator, net_class, module, **kwargs):
+    """:func:`build_net` with the settings an estimator carries.
+
+    ``max_epochs``, ``batch_size``, ``lr`` and ``verbose`` are the estimator's
+    parameters, ``device`` its resolved ``device_`` and the progress bar's label
+    its class name without ``"Classifier"``; ``kwargs`` add to or override them.
+
+    Parameters
+    ----------
+    estimator : object
+        A neural estimator, its ``device_`` already set.
+    net_class : type
+        A ``NeuralNet`` subclass.
+    module : torch.nn.Module
+        The module (instance) to train.
+    **kwargs
+        Passed to :func:`build_net`.
+
+    Returns
+    -------
+    net : NeuralNet
+        The (uninitialised) net.
+    """
+    settings = dict(max_epochs=estimator.max_epochs, batch_size=estimator.batch_size,
+                    lr=estimator.lr, device=estimator.device_, verbose=estimator.verbose,
+                    desc=type(estimator).__name__.removesuffix("Classifier"))
+    return build_net(net_class, module, **{**settings, **kwargs})
