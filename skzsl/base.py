@@ -214,12 +214,7 @@ class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X):
         """Predict class labels, seen or unseen.
 
-%(method_X_as_in_fit)s
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Labels from ``classes_``.
+%(method_predict)s
         """
         scores = self._adjusted_scores(X)
         return self.classes_[np.argmax(scores, axis=1)]

@@ -20,7 +20,10 @@ import pytest
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
 
 CHILD = textwrap.dedent("""
-    import time, warnings
+    import signal, time, warnings
+    # started from a background job (nohup, CI), the process inherits SIGINT
+    # ignored and Python installs no Ctrl-C handler: restore it
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import torch
     from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted

@@ -14,16 +14,7 @@ from .._early_stopping import (
     early_stopping_callbacks,
     validation_split,
 )
-from .._training import (
-    MultiOptimizerNet,
-    NeuralEstimatorMixin,
-    estimator_net,
-    fit_single_net,
-    gather,
-    resolve_device,
-    seed_from_random_state,
-    seeded,
-)
+from .._training import MultiOptimizerNet, NeuralEstimatorMixin, fit_estimator_net, gather
 from ..base import BaseGZSLClassifier
 from ..nn.attention import COUNTERFACTUALS, MutualAttentionNetwork
 from ..nn.attention_losses import (
@@ -384,13 +375,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         X : array-like of shape (n_samples, n_regions, n_features), \
 (n_samples, n_features, H, W) or (n_samples, n_features)
             Region features of seen-class samples.
-        y : array-like of shape (n_samples,)
-            Labels; each must have a row in ``class_attributes``.
-
-        Returns
-        -------
-        self : MSDNClassifier
-            The fitted estimator.
+%(method_fit_y)s
         """
         X, y_idx = self._setup_gzsl(X, y)
         callbacks = []
@@ -399,23 +384,19 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
             callbacks = early_stopping_callbacks(
                 self, partial(self._scores_of, X=X_val), y_val)
         self.attribute_embeddings_ = self._attribute_vectors()
-        self.device_ = resolve_device(self.device)
-        seed = seed_from_random_state(self.random_state)
-        unseen_mask = ~self._seen_mask
-        with seeded(seed, self.device_):
-            module = MutualAttentionNetwork(
-                self.region_dim_, self.attribute_embeddings_, self.class_attributes_.matrix,
-                trainable_embeddings=self.trainable_embeddings,
-                normalize_embeddings=self.normalize_embeddings,
-                normalize_features=self.normalize_features, n_regions=self.n_regions_,
-                position_embedding=self.position_embedding, **self._module_options())
-            net = estimator_net(
-                self, _MutualAttentionNet, module, class_balanced=self.class_balanced,
-                optimizer=torch.optim.RMSprop, optimizer__weight_decay=self.weight_decay,
-                optimizer__momentum=self.momentum, mixed_precision=self.mixed_precision,
-                unseen_mask=unseen_mask, calibration_margin=self.calibration_margin,
-                callbacks=callbacks, **self._loss_weights())
-            self.net_ = fit_single_net(self, net, X, y_idx.astype(np.int64))
+        make_module = partial(
+            MutualAttentionNetwork, self.region_dim_, self.attribute_embeddings_,
+            self.class_attributes_.matrix, trainable_embeddings=self.trainable_embeddings,
+            normalize_embeddings=self.normalize_embeddings,
+            normalize_features=self.normalize_features, n_regions=self.n_regions_,
+            position_embedding=self.position_embedding, **self._module_options())
+        fit_estimator_net(
+            self, _MutualAttentionNet, make_module, X, y_idx.astype(np.int64),
+            class_balanced=self.class_balanced,
+            optimizer=torch.optim.RMSprop, optimizer__weight_decay=self.weight_decay,
+            optimizer__momentum=self.momentum, mixed_precision=self.mixed_precision,
+            unseen_mask=~self._seen_mask, calibration_margin=self.calibration_margin,
+            callbacks=callbacks, **self._loss_weights())
         if callbacks:
             self.best_epoch_ = dict(self.net_.callbacks_)["early_stopping"].best_epoch_
         return self

@@ -14,15 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
-from .._training import (
-    NeuralEstimatorMixin,
-    estimator_net,
-    fit_single_net,
-    gather,
-    resolve_device,
-    seed_from_random_state,
-    seeded,
-)
+from .._training import NeuralEstimatorMixin, fit_estimator_net, gather
 from ..nn.generative import (
     DisentangledAutoencoder,
     ModuleBundle,
@@ -52,7 +44,13 @@ _FRAGMENTS = {
     lr : float, default=1e-3
         Adam learning rate (``betas=(0.5, 0.999)``).
 """,
-    "transformer_table_attributes": """
+    # the end of the Parameters section and the start of Attributes
+    "device_verbose_and_table_attributes": """
+%(device)s
+%(verbose)s
+
+    Attributes
+    ----------
     class_attributes_ : ClassAttributes
         The validated class table.
     seen_classes_ : ndarray of shape (n_seen,)
@@ -88,6 +86,17 @@ class _NeuralTransformer(NeuralEstimatorMixin, TransformerMixin, BaseEstimator):
         "verbose": ["verbose"],
     }
 
+    def __init__(self, class_attributes=None, *, hidden_dim=256, max_epochs=30, batch_size=64,
+                 lr=1e-3, random_state=None, device="auto", verbose=1):
+        self.class_attributes = class_attributes
+        self.hidden_dim = hidden_dim
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
@@ -104,17 +113,17 @@ class _NeuralTransformer(NeuralEstimatorMixin, TransformerMixin, BaseEstimator):
         table = check_class_attributes(self.class_attributes, y)
         self.class_attributes_ = table
         self.seen_classes_ = np.unique(y)
-        self.device_ = resolve_device(self.device)
         semantics = torch.as_tensor(table.rows(self.seen_classes_), dtype=torch.float32)
         position = torch.arange(self.seen_classes_.size)
         target = np.searchsorted(self.seen_classes_, y).astype(np.int64)
-        with seeded(seed_from_random_state(self.random_state), self.device_):
-            bundle = ModuleBundle(semantics, position,
-                                  **self._modules(X.shape[1], table.n_attributes))
-            net = estimator_net(self, self._net_class, bundle, optimizer=ADAM_GAN,
-                                optimizer_groups=self._groups,
-                                predict_batch_size=_PREDICT_BATCH, weights=self._loss_weights())
-            self.net_ = fit_single_net(self, net, X.astype(np.float32), target)
+
+        def bundle():
+            return ModuleBundle(semantics, position,
+                                **self._modules(X.shape[1], table.n_attributes))
+
+        fit_estimator_net(self, self._net_class, bundle, X.astype(np.float32), target,
+                          optimizer=ADAM_GAN, optimizer_groups=self._groups,
+                          predict_batch_size=_PREDICT_BATCH, weights=self._loss_weights())
         # float64 inference: the output must not depend on how samples are batched
         self.net_.module_.double().eval()
         return self
@@ -166,12 +175,7 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
 %(transformer_training)s
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation and batch order.
-%(device)s
-%(verbose)s
-
-    Attributes
-    ----------
-%(transformer_table_attributes)s
+%(device_verbose_and_table_attributes)s
     net_ : skorch.NeuralNet
         The trained net; ``net_.module_.embedding`` is the
         :class:`~skzsl.nn.generative.SelfDistillationEmbedding` and
@@ -211,18 +215,11 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
     def __init__(self, class_attributes=None, *, embedding_dim=128, hidden_dim=256,
                  soft_label_weight=1.0, feature_map_weight=1.0, temperature=4.0, max_epochs=30,
                  batch_size=64, lr=1e-3, random_state=None, device="auto", verbose=1):
-        self.class_attributes = class_attributes
+        super().__init__(**self._parent_arguments(_NeuralTransformer, locals()))
         self.embedding_dim = embedding_dim
-        self.hidden_dim = hidden_dim
         self.soft_label_weight = soft_label_weight
         self.feature_map_weight = feature_map_weight
         self.temperature = temperature
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
 
     @property
     def _n_features_out(self):
@@ -271,12 +268,7 @@ class VisualSemanticDisentangler(_NeuralTransformer):
 %(transformer_training)s
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, batch order and the discriminator's shuffles.
-%(device)s
-%(verbose)s
-
-    Attributes
-    ----------
-%(transformer_table_attributes)s
+%(device_verbose_and_table_attributes)s
     net_ : skorch.NeuralNet
         The trained net; ``net_.module_`` holds the autoencoder, relation
         network and discriminator, ``net_.history`` every loss per batch and
@@ -318,20 +310,13 @@ class VisualSemanticDisentangler(_NeuralTransformer):
                  hidden_dim=256, reconstruction_weight=1.0, relation_weight=1.0,
                  independence_weight=0.1, output="semantic", max_epochs=30, batch_size=64,
                  lr=1e-3, random_state=None, device="auto", verbose=1):
-        self.class_attributes = class_attributes
+        super().__init__(**self._parent_arguments(_NeuralTransformer, locals()))
         self.semantic_dim = semantic_dim
         self.residual_dim = residual_dim
-        self.hidden_dim = hidden_dim
         self.reconstruction_weight = reconstruction_weight
         self.relation_weight = relation_weight
         self.independence_weight = independence_weight
         self.output = output
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
 
     @property
     def _n_features_out(self):

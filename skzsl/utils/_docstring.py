@@ -74,11 +74,7 @@ FRAGMENTS = {
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when ``X`` has string column names.
 """,
-    "method_fit": """
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features of seen-class samples.
+    "method_fit_y": """
         y : array-like of shape (n_samples,)
             Labels; each must have a row in ``class_attributes``.
 
@@ -94,6 +90,20 @@ FRAGMENTS = {
             Samples, shaped as in ``fit``.
 """,
 }
+
+
+FRAGMENTS["method_predict"] = FRAGMENTS["method_X_as_in_fit"] + """
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+"""
+FRAGMENTS["method_fit"] = """
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features of seen-class samples.
+""" + FRAGMENTS["method_fit_y"].lstrip("\n")
 
 
 def _substitute(text, fragments):
