@@ -6,7 +6,7 @@ They are imported on first use, so that ``import skzsl`` (and the ``skzsl``
 command's ``--help``) does not import torch.
 """
 
-import importlib
+from .utils._lazy import lazy_attributes as _lazy_attributes
 
 __version__ = "0.1.0.dev0"
 
@@ -27,13 +27,4 @@ _LAZY = {
 __all__ = [*sorted(_LAZY), "__version__"]
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY)

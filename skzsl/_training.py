@@ -17,6 +17,7 @@ bar, and they call :func:`seeded` around training.
 """
 
 import contextlib
+import inspect
 import warnings
 from numbers import Integral
 
@@ -40,6 +41,8 @@ __all__ = [
     "RandomDrawBatchSampler",
     "FullBatchSampler",
     "build_net",
+    "estimator_net",
+    "fit_estimator_net",
     "discard_fitted",
     "fit_single_net",
     "fit_stage",
@@ -573,6 +576,17 @@ class NeuralEstimatorMixin:
     ``device_`` follows the nets, so it says where inference now runs.
     """
 
+    @staticmethod
+    def _parent_arguments(parent, arguments):
+        """The arguments of a subclass's ``__init__`` (its ``locals()``) that ``parent`` takes.
+
+        A family's base ``__init__`` sets the parameters its members share;
+        each member calls ``super().__init__(**self._parent_arguments(Base, locals()))``
+        and sets only its own.
+        """
+        names = inspect.signature(parent.__init__).parameters
+        return {name: arguments[name] for name in names if name != "self"}
+
     def __setstate__(self, state):
         super().__setstate__(state)
         nets = [value for name, value in vars(self).items() if name.endswith("net_")]
@@ -698,3 +712,66 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
         net.set_params(callbacks__print_log=None)
     return net
 
+
+
+def estimator_net(estimator, net_class, module, **kwargs):
+    """:func:`build_net` with the settings an estimator carries.
+
+    ``max_epochs``, ``batch_size``, ``lr`` and ``verbose`` are the estimator's
+    parameters, ``device`` its resolved ``device_`` and the progress bar's label
+    its class name without ``"Classifier"``; ``kwargs`` add to or override them.
+
+    Parameters
+    ----------
+    estimator : object
+        A neural estimator, its ``device_`` already set.
+    net_class : type
+        A ``NeuralNet`` subclass.
+    module : torch.nn.Module
+        The module (instance) to train.
+    **kwargs
+        Passed to :func:`build_net`.
+
+    Returns
+    -------
+    net : NeuralNet
+        The (uninitialised) net.
+    """
+    settings = dict(max_epochs=estimator.max_epochs, batch_size=estimator.batch_size,
+                    lr=estimator.lr, device=estimator.device_, verbose=estimator.verbose,
+                    desc=type(estimator).__name__.removesuffix("Classifier"))
+    return build_net(net_class, module, **{**settings, **kwargs})
+
+
+def fit_estimator_net(estimator, net_class, make_module, X, y, **kwargs):
+    """Train the only net of a neural estimator: device, seeding, net, fit.
+
+    Sets ``estimator.device_`` (:func:`resolve_device`), then, seeded from
+    ``estimator.random_state``, builds the module (``make_module()``) and its
+    net (:func:`estimator_net`) and fits it with :func:`fit_single_net`, which
+    also sets ``estimator.n_epochs_``.
+
+    Parameters
+    ----------
+    estimator : object
+        The neural estimator; it keeps the net as ``net_``.
+    net_class : type
+        A ``NeuralNet`` subclass.
+    make_module : callable
+        Returns the module to train; called under the seed, so that weight
+        initialisation is reproducible.
+    X, y : array-like
+        The training data, as the net takes it.
+    **kwargs
+        Passed to :func:`estimator_net`.
+
+    Returns
+    -------
+    net : NeuralNet
+        The fitted net, also ``estimator.net_``.
+    """
+    estimator.device_ = resolve_device(estimator.device)
+    with seeded(seed_from_random_state(estimator.random_state), estimator.device_):
+        net = estimator_net(estimator, net_class, make_module(), **kwargs)
+        estimator.net_ = fit_single_net(estimator, net, X, y)
+    return estimator.net_

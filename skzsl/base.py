@@ -26,6 +26,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .semantics import ClassAttributes, check_class_attributes
+from .utils._docstring import fill_doc
 
 __all__ = ["BaseGZSLClassifier"]
 
@@ -33,6 +34,7 @@ __all__ = ["BaseGZSLClassifier"]
 _CLASS_TABLE_CONSTRAINT = [pd.DataFrame, dict, ClassAttributes, None]
 
 
+@fill_doc
 class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
     """Base class for generalized zero-shot classifiers.
 
@@ -132,10 +134,7 @@ class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
         curve and AUSUC sweep the bias over them, ZSL accuracy restricts them
         to unseen classes. ``seen_bias`` and ``candidates`` play no part.
 
-        Parameters
-        ----------
-        X : array-like
-            Samples, shaped as in ``fit``.
+%(method_X_as_in_fit)s
 
         Returns
         -------
@@ -184,10 +183,7 @@ class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
     def decision_function(self, X):
         """Class scores after calibrated stacking.
 
-        Parameters
-        ----------
-        X : array-like
-            Samples, shaped as in ``fit``.
+%(method_X_as_in_fit)s
 
         Returns
         -------
@@ -205,10 +201,7 @@ class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X):
         """Probability of every class: the softmax of the decision scores.
 
-        Parameters
-        ----------
-        X : array-like
-            Samples, shaped as in ``fit``.
+%(method_X_as_in_fit)s
 
         Returns
         -------
@@ -221,15 +214,7 @@ class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X):
         """Predict class labels, seen or unseen.
 
-        Parameters
-        ----------
-        X : array-like
-            Samples, shaped as in ``fit``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Labels from ``classes_``.
+%(method_predict)s
         """
         scores = self._adjusted_scores(X)
         return self.classes_[np.argmax(scores, axis=1)]

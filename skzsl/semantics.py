@@ -5,9 +5,23 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from .utils._docstring import fill_doc
+
 __all__ = ["ClassAttributes", "check_class_attributes"]
 
 
+_FRAGMENTS = {"method_embeddings_table": """
+        attribute_embeddings : array-like of shape (n_attributes, d), default=None
+            Optional per-attribute embeddings.
+
+        Returns
+        -------
+        table : ClassAttributes
+            The validated table.
+"""}
+
+
+@fill_doc(**_FRAGMENTS)
 class ClassAttributes:
     """A table of class semantics: one vector per class label.
 
@@ -115,13 +129,7 @@ class ClassAttributes:
         ----------
         frame : pandas.DataFrame
             Rows indexed by class label, one column per attribute.
-        attribute_embeddings : array-like of shape (n_attributes, d), default=None
-            Optional per-attribute embeddings.
-
-        Returns
-        -------
-        table : ClassAttributes
-            The validated table.
+%(method_embeddings_table)s
 
         Examples
         --------
@@ -154,13 +162,7 @@ class ClassAttributes:
             Class label to semantic vector; every vector has the same length.
         attribute_names : array-like of str, default=None
             Names of the semantic dimensions.
-        attribute_embeddings : array-like of shape (n_attributes, d), default=None
-            Optional per-attribute embeddings.
-
-        Returns
-        -------
-        table : ClassAttributes
-            The validated table.
+%(method_embeddings_table)s
 
         Examples
         --------

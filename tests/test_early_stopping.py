@@ -58,7 +58,9 @@ def test_early_stopping_restores_the_best_epoch_not_the_last(name, flat, regions
                              patience=3)
     else:
         data = flat
+        # the validation H is scripted: the classifiers' accuracy plays no part
         est = CLSWGANClassifier(flat.class_attributes, **{**FAST[name], "max_epochs": 8,
+                                                          "classifier_max_epochs": 2,
                                                           "early_stopping": True,
                                                           "patience": 3})
     scores = _scripted_fit(est, data.X_train, data.y_train)
@@ -79,7 +81,8 @@ def test_validation_every_k_epochs_and_a_given_split(flat):
     split = PredefinedClassSplit(classes[2:], classes[:2], random_state=0)
     est = CLSWGANClassifier(flat.class_attributes, **{**FAST["CLSWGANClassifier"],
                                                       "max_epochs": 5, "early_stopping": split,
-                                                      "validation_every": 2, "patience": 5})
+                                                      "validation_every": 2, "patience": 5,
+                                                      "classifier_max_epochs": 2})
     est.fit(flat.X_train, flat.y_train)
     h = est.generator_net_.history[:, "valid_h"]
     # epochs 2, 4 and the last are scored; the others are not (NaN)

@@ -20,7 +20,10 @@ import pytest
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
 
 CHILD = textwrap.dedent("""
-    import time, warnings
+    import os, signal, time, warnings
+    # started from a background job (nohup, CI), the process inherits SIGINT
+    # ignored and Python installs no Ctrl-C handler: restore it
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import torch
     from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted
@@ -70,6 +73,8 @@ CHILD = textwrap.dedent("""
     print("returned", time.time(), flush=True)
     print(fitted(msdn), msdn.n_epochs_, flush=True)
     print([str(w.message) for w in caught if "interrupted" in str(w.message)], flush=True)
+    # exit now: the interpreter's teardown with torch loaded takes about a second
+    os._exit(0)
 """)
 
 

@@ -14,16 +14,7 @@ from .._early_stopping import (
     early_stopping_callbacks,
     validation_split,
 )
-from .._training import (
-    MultiOptimizerNet,
-    NeuralEstimatorMixin,
-    build_net,
-    fit_single_net,
-    gather,
-    resolve_device,
-    seed_from_random_state,
-    seeded,
-)
+from .._training import MultiOptimizerNet, NeuralEstimatorMixin, fit_estimator_net, gather
 from ..base import BaseGZSLClassifier
 from ..nn.attention import COUNTERFACTUALS, MutualAttentionNetwork
 from ..nn.attention_losses import (
@@ -41,13 +32,42 @@ __all__ = ["MSDNClassifier", "MSDNPlusPlusClassifier"]
 
 
 _FRAGMENTS = {
-    "class_balanced": """
+    "attention_attributes": """
+    attribute_embeddings_ : ndarray of shape (n_attributes, embedding_dim)
+        The initial attribute vectors used.
+    n_regions_ : int
+        Regions per sample (1 for 2-D input).
+    region_dim_ : int
+        Feature dimension of a region.
+    device_ : str
+        The resolved torch device.
+    n_epochs_ : int
+        Epochs completed (``max_epochs`` unless a Ctrl-C or early stopping
+        ended the fit).
+    best_epoch_ : int
+        With ``early_stopping``: the epoch whose weights were kept.
+    n_features_in_ : int
+        ``X.shape[1]`` in fit (regions for 3-D input, channels for 4-D).
+""",
+    "training": """
+    max_epochs : int, default=30
+        Training epochs.
+    batch_size : int, default=50
+        Mini-batch size (also used at prediction).
     class_balanced : bool, default=False
         Draw each training batch from ``min(n_seen, batch_size)`` distinct
         seen classes, ``max(batch_size // n_seen, 1)`` samples of each (drawn
         with replacement), as the official AWA2 and SUN scripts do (their
         presets turn it on), instead of shuffling the samples. An epoch keeps
         ``max(n_samples // batch_size, 1)`` steps.
+    lr : float, default=1e-4
+        RMSprop learning rate.
+    weight_decay : float, default=1e-4
+        RMSprop weight decay.
+    momentum : float, default=0.9
+        RMSprop momentum.
+    mixed_precision : bool, default=True
+        bfloat16 autocast on CUDA (ignored on CPU).
 """,
 }
 
@@ -127,9 +147,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
 
     Parameters
     ----------
-    class_attributes : DataFrame, dict, ClassAttributes or None, default=None
-        Class semantics indexed by class label, covering every class to predict.
-        ``None`` uses one-hot semantics of the training labels.
+%(class_attributes)s
     attribute_embeddings : array-like of shape (n_attributes, embedding_dim), default=None
         A vector per attribute (e.g. word vectors of the attribute names).
         ``None`` takes those of a ``ClassAttributes`` table, else one-hot
@@ -166,19 +184,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         for region features that carry no position of their own (small pixel
         patches); CNN feature maps (ResNet-101) already encode position, and
         the official MSDN has none.
-    max_epochs : int, default=30
-        Training epochs.
-    batch_size : int, default=50
-        Mini-batch size (also used at prediction).
-%(class_balanced)s
-    lr : float, default=1e-4
-        RMSprop learning rate.
-    weight_decay : float, default=1e-4
-        RMSprop weight decay.
-    momentum : float, default=0.9
-        RMSprop momentum.
-    mixed_precision : bool, default=True
-        bfloat16 autocast on CUDA (ignored on CPU).
+%(training)s
 %(early_stopping)s
     seen_bias : float, default=0.0
         Calibrated stacking: subtracted from the scores of seen classes at
@@ -192,34 +198,13 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Every class of the class table, sorted.
-    seen_classes_ : ndarray of shape (n_seen,)
-        Classes present in ``y`` during fit.
-    unseen_classes_ : ndarray of shape (n_unseen,)
-        Classes of the table absent from ``y``.
-    class_attributes_ : ClassAttributes
-        The validated class table.
-    attribute_embeddings_ : ndarray of shape (n_attributes, embedding_dim)
-        The initial attribute vectors used.
-    n_regions_ : int
-        Regions per sample (1 for 2-D input).
-    region_dim_ : int
-        Feature dimension of a region.
-    device_ : str
-        The resolved torch device.
+%(gzsl_attributes)s
     net_ : skorch.NeuralNet
         The trained net; ``net_.history`` records every loss per batch and epoch
         (``loss_ce``, ``loss_calibration``, ``loss_distillation``,
         ``loss_regression``, weighted; ``train_loss`` is their sum, the
         objective optimised).
-    n_epochs_ : int
-        Epochs completed (``max_epochs`` unless a Ctrl-C or early stopping
-        ended the fit).
-    best_epoch_ : int
-        With ``early_stopping``: the epoch whose weights were kept.
-    n_features_in_ : int
-        ``X.shape[1]`` in fit (regions for 3-D input, channels for 4-D).
+%(attention_attributes)s
 
     See Also
     --------
@@ -390,13 +375,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         X : array-like of shape (n_samples, n_regions, n_features), \
 (n_samples, n_features, H, W) or (n_samples, n_features)
             Region features of seen-class samples.
-        y : array-like of shape (n_samples,)
-            Labels; each must have a row in ``class_attributes``.
-
-        Returns
-        -------
-        self : MSDNClassifier
-            The fitted estimator.
+%(method_fit_y)s
         """
         X, y_idx = self._setup_gzsl(X, y)
         callbacks = []
@@ -405,26 +384,19 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
             callbacks = early_stopping_callbacks(
                 self, partial(self._scores_of, X=X_val), y_val)
         self.attribute_embeddings_ = self._attribute_vectors()
-        self.device_ = resolve_device(self.device)
-        seed = seed_from_random_state(self.random_state)
-        unseen_mask = ~self._seen_mask
-        with seeded(seed, self.device_):
-            module = MutualAttentionNetwork(
-                self.region_dim_, self.attribute_embeddings_, self.class_attributes_.matrix,
-                trainable_embeddings=self.trainable_embeddings,
-                normalize_embeddings=self.normalize_embeddings,
-                normalize_features=self.normalize_features, n_regions=self.n_regions_,
-                position_embedding=self.position_embedding, **self._module_options())
-            net = build_net(
-                _MutualAttentionNet, module, max_epochs=self.max_epochs,
-                batch_size=self.batch_size, class_balanced=self.class_balanced,
-                lr=self.lr, device=self.device_,
-                verbose=self.verbose, desc=type(self).__name__.removesuffix("Classifier"),
-                optimizer=torch.optim.RMSprop, optimizer__weight_decay=self.weight_decay,
-                optimizer__momentum=self.momentum, mixed_precision=self.mixed_precision,
-                unseen_mask=unseen_mask, calibration_margin=self.calibration_margin,
-                callbacks=callbacks, **self._loss_weights())
-            self.net_ = fit_single_net(self, net, X, y_idx.astype(np.int64))
+        make_module = partial(
+            MutualAttentionNetwork, self.region_dim_, self.attribute_embeddings_,
+            self.class_attributes_.matrix, trainable_embeddings=self.trainable_embeddings,
+            normalize_embeddings=self.normalize_embeddings,
+            normalize_features=self.normalize_features, n_regions=self.n_regions_,
+            position_embedding=self.position_embedding, **self._module_options())
+        fit_estimator_net(
+            self, _MutualAttentionNet, make_module, X, y_idx.astype(np.int64),
+            class_balanced=self.class_balanced,
+            optimizer=torch.optim.RMSprop, optimizer__weight_decay=self.weight_decay,
+            optimizer__momentum=self.momentum, mixed_precision=self.mixed_precision,
+            unseen_mask=~self._seen_mask, calibration_margin=self.calibration_margin,
+            callbacks=callbacks, **self._loss_weights())
         if callbacks:
             self.best_epoch_ = dict(self.net_.callbacks_)["early_stopping"].best_epoch_
         return self
@@ -444,10 +416,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
     def attention_maps(self, X):
         """Where each attribute looks, and what each region shows.
 
-        Parameters
-        ----------
-        X : array-like
-            Samples, shaped as in ``fit``.
+%(method_X_as_in_fit)s
 
         Returns
         -------
@@ -485,8 +454,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
 
     Parameters
     ----------
-    class_attributes : DataFrame, dict, ClassAttributes or None, default=None
-        Class semantics indexed by class label.
+%(class_attributes)s
     attribute_embeddings : array-like of shape (n_attributes, embedding_dim), default=None
         A vector per attribute; ``None``: from the table, else one-hot.
     calibration_weight : float, default=0.1
@@ -513,19 +481,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
     counterfactual : {"random", "uniform", "shuffle"}, default="random"
         The counterfactual attention: random weights, uniform attention, or the
         maps of other samples of the batch.
-    max_epochs : int, default=30
-        Training epochs.
-    batch_size : int, default=50
-        Mini-batch size.
-%(class_balanced)s
-    lr : float, default=1e-4
-        RMSprop learning rate.
-    weight_decay : float, default=1e-4
-        RMSprop weight decay.
-    momentum : float, default=0.9
-        RMSprop momentum.
-    mixed_precision : bool, default=True
-        bfloat16 autocast on CUDA (ignored on CPU).
+%(training)s
 %(early_stopping)s
     seen_bias : float, default=0.0
         Calibrated stacking at prediction (the official margin is 2.0).
@@ -537,31 +493,10 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Every class of the class table, sorted.
-    seen_classes_ : ndarray of shape (n_seen,)
-        Classes present in ``y`` during fit.
-    unseen_classes_ : ndarray of shape (n_unseen,)
-        Classes of the table absent from ``y``.
-    class_attributes_ : ClassAttributes
-        The validated class table.
-    attribute_embeddings_ : ndarray of shape (n_attributes, embedding_dim)
-        The initial attribute vectors used.
-    n_regions_ : int
-        Regions per sample.
-    region_dim_ : int
-        Feature dimension of a region.
-    device_ : str
-        The resolved torch device.
+%(gzsl_attributes)s
     net_ : skorch.NeuralNet
         The trained net; its history also records ``loss_effect``.
-    n_epochs_ : int
-        Epochs completed (``max_epochs`` unless a Ctrl-C or early stopping
-        ended the fit).
-    best_epoch_ : int
-        With ``early_stopping``: the epoch whose weights were kept.
-    n_features_in_ : int
-        ``X.shape[1]`` in fit.
+%(attention_attributes)s
 
     See Also
     --------

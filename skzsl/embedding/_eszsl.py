@@ -4,15 +4,14 @@ from numbers import Real
 
 import numpy as np
 from scipy import linalg
-from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval
 
-from ..base import BaseGZSLClassifier
 from ..utils._docstring import fill_doc
+from ._base import _ClosedFormClassifier
 
 
 @fill_doc
-class ESZSLClassifier(BaseGZSLClassifier):
+class ESZSLClassifier(_ClosedFormClassifier):
     """Embarrassingly simple zero-shot learning (Romera-Paredes & Torr, 2015).
 
     Learns a bilinear compatibility ``f(x, c) = x^T V s_c`` between a feature
@@ -29,10 +28,7 @@ class ESZSLClassifier(BaseGZSLClassifier):
 
     Parameters
     ----------
-    class_attributes : DataFrame, dict, ClassAttributes or None, default=None
-        Class semantics indexed by class label, covering every class to predict.
-        ``None`` uses one-hot semantics of the training labels (an ordinary
-        classifier that cannot predict unseen classes).
+%(class_attributes)s
     feature_reg : float, default=1.0
         :math:`\\gamma`, the ridge penalty in feature space.
     semantic_reg : float, default=1.0
@@ -42,20 +38,10 @@ class ESZSLClassifier(BaseGZSLClassifier):
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Every class of the class table, sorted.
-    seen_classes_ : ndarray of shape (n_seen,)
-        Classes present in ``y`` during fit.
-    unseen_classes_ : ndarray of shape (n_unseen,)
-        Classes of the table absent from ``y``.
-    class_attributes_ : ClassAttributes
-        The validated class table.
+%(gzsl_attributes)s
     coef_ : ndarray of shape (n_features, n_attributes)
         The compatibility matrix ``V``.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column names.
+%(n_features_in)s
 
     See Also
     --------
@@ -83,7 +69,7 @@ class ESZSLClassifier(BaseGZSLClassifier):
     """
 
     _parameter_constraints: dict = {
-        **BaseGZSLClassifier._parameter_constraints,
+        **_ClosedFormClassifier._parameter_constraints,
         "feature_reg": [Interval(Real, 0, None, closed="left")],
         "semantic_reg": [Interval(Real, 0, None, closed="left")],
     }
@@ -96,31 +82,14 @@ class ESZSLClassifier(BaseGZSLClassifier):
         self.seen_bias = seen_bias
         self.candidates = candidates
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
-        """Fit the compatibility matrix in closed form.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features of seen-class samples.
-        y : array-like of shape (n_samples,)
-            Labels; each must have a row in ``class_attributes``.
-
-        Returns
-        -------
-        self : ESZSLClassifier
-            The fitted estimator.
-        """
-        X, y_idx = self._setup_gzsl(X, y)
+    def _solve(self, X, y_idx):
         seen_idx = np.unique(y_idx)
         S = self.class_attributes_.matrix[seen_idx]
         Y = (y_idx[:, None] == seen_idx[None, :]).astype(np.float64)
         gram_x = X.T @ X + self.feature_reg * np.eye(X.shape[1])
         gram_s = S.T @ S + self.semantic_reg * np.eye(S.shape[1])
         left = _solve_psd(gram_x, X.T @ Y @ S)
-        self.coef_ = _solve_psd(gram_s, left.T).T
-        return self
+        return _solve_psd(gram_s, left.T).T
 
     def _decision_scores(self, X):
         return X @ self.coef_ @ self.class_attributes_.matrix.T

@@ -4,16 +4,15 @@ from numbers import Real
 
 import numpy as np
 from scipy import linalg
-from sklearn.base import _fit_context
 from sklearn.preprocessing import normalize
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..base import BaseGZSLClassifier
 from ..utils._docstring import fill_doc
+from ._base import _ClosedFormClassifier
 
 
 @fill_doc
-class SAEClassifier(BaseGZSLClassifier):
+class SAEClassifier(_ClosedFormClassifier):
     """Semantic autoencoder for zero-shot learning (Kodirov et al., 2017).
 
     Learns a linear encoder ``W`` from features to semantics whose transpose
@@ -29,9 +28,7 @@ class SAEClassifier(BaseGZSLClassifier):
 
     Parameters
     ----------
-    class_attributes : DataFrame, dict, ClassAttributes or None, default=None
-        Class semantics indexed by class label, covering every class to predict.
-        ``None`` uses one-hot semantics of the training labels.
+%(class_attributes)s
     reg : float, default=0.2
         :math:`\\lambda`, the weight of the encoding term.
     direction : {"s2f", "f2s"}, default="s2f"
@@ -44,20 +41,10 @@ class SAEClassifier(BaseGZSLClassifier):
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Every class of the class table, sorted.
-    seen_classes_ : ndarray of shape (n_seen,)
-        Classes present in ``y`` during fit.
-    unseen_classes_ : ndarray of shape (n_unseen,)
-        Classes of the table absent from ``y``.
-    class_attributes_ : ClassAttributes
-        The validated class table.
+%(gzsl_attributes)s
     coef_ : ndarray of shape (n_attributes, n_features)
         The encoder ``W``.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column names.
+%(n_features_in)s
 
     See Also
     --------
@@ -84,7 +71,7 @@ class SAEClassifier(BaseGZSLClassifier):
     """
 
     _parameter_constraints: dict = {
-        **BaseGZSLClassifier._parameter_constraints,
+        **_ClosedFormClassifier._parameter_constraints,
         "reg": [Interval(Real, 0, None, closed="neither")],
         "direction": [StrOptions({"s2f", "f2s"})],
     }
@@ -97,28 +84,11 @@ class SAEClassifier(BaseGZSLClassifier):
         self.seen_bias = seen_bias
         self.candidates = candidates
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
-        """Fit the semantic autoencoder by solving its Sylvester equation.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features of seen-class samples.
-        y : array-like of shape (n_samples,)
-            Labels; each must have a row in ``class_attributes``.
-
-        Returns
-        -------
-        self : SAEClassifier
-            The fitted estimator.
-        """
-        X, y_idx = self._setup_gzsl(X, y)
+    def _solve(self, X, y_idx):
         Xc = normalize(X).T
         S = self.class_attributes_.matrix[y_idx].T
-        self.coef_ = _solve_symmetric_sylvester(S @ S.T, self.reg * (Xc @ Xc.T),
-                                                (1.0 + self.reg) * (S @ Xc.T))
-        return self
+        return _solve_symmetric_sylvester(S @ S.T, self.reg * (Xc @ Xc.T),
+                                          (1.0 + self.reg) * (S @ Xc.T))
 
     def _decision_scores(self, X):
         X = normalize(X)

@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._training import RandomDrawBatchSampler, build_net, sampler_loader
+from .._training import RandomDrawBatchSampler, estimator_net, sampler_loader
 from ..nn.generative import (
     ConditionalCritic,
     ConditionalEncoder,
@@ -163,10 +163,9 @@ def build_generator_net(estimator, net_class, bundle, *, groups, weights):
         base_groups["decoder"] = ("decoder",)
     n_passes = 2 if tf else 1
     sampler = partial(RandomDrawBatchSampler, n_draws=estimator.n_critic, n_passes=n_passes)
-    return build_net(
-        net_class, bundle, max_epochs=estimator.max_epochs, batch_size=estimator.batch_size,
-        lr=estimator.lr, device=estimator.device_, verbose=estimator.verbose,
-        desc=f"{type(estimator).__name__} generator", optimizer=ADAM_GAN,
+    return estimator_net(
+        estimator, net_class, bundle, desc=f"{type(estimator).__name__} generator",
+        optimizer=ADAM_GAN,
         optimizer__param_groups=[("encoder.*", {"betas": _ENCODER_BETAS}),
                                  ("feedback.*", {"lr": estimator.feedback_lr}),
                                  ("decoder.*", {"lr": estimator.decoder_lr})],

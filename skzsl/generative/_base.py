@@ -9,7 +9,6 @@ classifier over every class, ``classifier_net_``. Prediction runs (3) and (4)
 through skorch's ``forward_iter``; the base class applies the seen bias.
 """
 
-import inspect
 from functools import partial
 
 import numpy as np
@@ -35,6 +34,7 @@ from .._training import (
     seeded,
 )
 from ..base import BaseGZSLClassifier
+from ..utils._docstring import fill_doc
 from ..nn.generative import SoftmaxClassifier, init_normal_
 from ._backbone import BACKBONE_CONSTRAINTS
 from ._feature_generator import FeatureGenerator
@@ -46,11 +46,13 @@ __all__ = ["BaseGenerativeClassifier"]
 _PREDICT_BATCH = 4096  # rows per inference batch: large, inference keeps no graph
 
 
+@fill_doc
 class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
     """Base class of the generate-then-classify estimators. Not for direct use.
 
     Its ``__init__`` sets the shared parameters; a subclass lists them in its
-    signature and calls ``super().__init__(**self._shared(locals()))``, then
+    signature and calls ``super().__init__(**self._parent_arguments(
+    BaseGenerativeClassifier, locals()))``, then
     implements ``_build_generator_net(X_scaled, y_idx)`` (the stage-1 net).
     """
 
@@ -110,12 +112,6 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         self.device = device
         self.verbose = verbose
 
-    @staticmethod
-    def _shared(arguments):
-        """The arguments of a subclass's ``__init__`` that this ``__init__`` takes."""
-        names = inspect.signature(BaseGenerativeClassifier.__init__).parameters
-        return {name: arguments[name] for name in names if name != "self"}
-
     @classmethod
     def from_preset(cls, dataset, backbone=None, **params):
         """An estimator with a reference script's settings for ``dataset``.
@@ -154,17 +150,7 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         One Ctrl-C stops the fit within one batch, in any stage: ``fit``
         re-raises ``KeyboardInterrupt`` and leaves the estimator unfitted.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features of seen-class samples.
-        y : array-like of shape (n_samples,)
-            Labels; each must have a row in ``class_attributes``.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
+%(method_fit)s
         """
         try:
             return self._fit(X, y)

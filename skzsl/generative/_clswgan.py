@@ -99,7 +99,7 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
                  validation_every=1, patience=5, feature_scaling="minmax",
                  semantic_scaling="l2", seen_bias=0.0, candidates="all", random_state=None,
                  device="auto", verbose=1):
-        super().__init__(**self._shared(locals()))
+        super().__init__(**self._parent_arguments(BaseGenerativeClassifier, locals()))
         self.classification_weight = classification_weight
 
     def _build_generator_net(self, X_scaled, y_idx):

@@ -2,11 +2,7 @@
 
 FRAGMENTS = {
     "backbone_parameters": """
-    class_attributes : DataFrame, dict, ClassAttributes or None, default=None
-        Class semantics indexed by class label, covering every class to
-        predict, seen and unseen. ``None`` uses one-hot semantics of the
-        training labels (an ordinary classifier that cannot predict unseen
-        classes).
+%(class_attributes)s
     backbone : {"clswgan", "fvaegan", "tfvaegan"}, default="clswgan"
         The feature generator, trained as its reference code trains it:
         f-CLSWGAN's conditional WGAN-GP; f-VAEGAN's conditional VAE whose
@@ -92,14 +88,7 @@ FRAGMENTS = {
 %(verbose)s
 """,
     "common_attributes": """
-    classes_ : ndarray of shape (n_classes,)
-        Every class of the class table, sorted.
-    seen_classes_ : ndarray of shape (n_seen,)
-        Classes present in ``y`` during fit.
-    unseen_classes_ : ndarray of shape (n_unseen,)
-        Classes of the table absent from ``y``.
-    class_attributes_ : ClassAttributes
-        The validated class table.
+%(gzsl_attributes)s
     generator_net_ : skorch.NeuralNet
         The trained stage-1 net: ``generator_net_.module_`` holds every
         network of the generator stage (generator, critic, ...) and
@@ -118,9 +107,6 @@ FRAGMENTS = {
         The fitted feature scaling.
     device_ : str
         The resolved torch device.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column names.
+%(n_features_in)s
 """,
 }

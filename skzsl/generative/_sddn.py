@@ -161,7 +161,7 @@ class SDDNClassifier(BaseGenerativeClassifier):
                  validation_every=1, patience=5, feature_scaling="minmax",
                  semantic_scaling="l2", seen_bias=0.0, candidates="all", random_state=None,
                  device="auto", verbose=1):
-        super().__init__(**self._shared(locals()))
+        super().__init__(**self._parent_arguments(BaseGenerativeClassifier, locals()))
         self.embedding_dim = embedding_dim
         self.semantic_dim = semantic_dim
         self.residual_dim = residual_dim

@@ -112,7 +112,7 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
                  validation_every=1, patience=5, feature_scaling="minmax",
                  semantic_scaling="l2", seen_bias=0.0, candidates="all", random_state=None,
                  device="auto", verbose=1):
-        super().__init__(**self._shared(locals()))
+        super().__init__(**self._parent_arguments(BaseGenerativeClassifier, locals()))
         self.regressor_hidden_dim = regressor_hidden_dim
         self.regularization_weight = regularization_weight
         self.preservation_weight = preservation_weight

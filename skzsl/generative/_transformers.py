@@ -14,15 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
-from .._training import (
-    NeuralEstimatorMixin,
-    build_net,
-    fit_single_net,
-    gather,
-    resolve_device,
-    seed_from_random_state,
-    seeded,
-)
+from .._training import NeuralEstimatorMixin, fit_estimator_net, gather
 from ..nn.generative import (
     DisentangledAutoencoder,
     ModuleBundle,
@@ -38,6 +30,43 @@ from ._nets import ADAM_GAN, DisentanglementNet, SelfDistillationNet
 _PREDICT_BATCH = 4096
 
 
+_FRAGMENTS = {
+    "transformer_class_attributes": """
+    class_attributes : DataFrame, dict, ClassAttributes or None, default=None
+        Class semantics indexed by class label, with a row for every training
+        label. ``None`` uses one-hot semantics of the training labels.
+""",
+    "transformer_training": """
+    max_epochs : int, default=30
+        Training epochs.
+    batch_size : int, default=64
+        Batch size.
+    lr : float, default=1e-3
+        Adam learning rate (``betas=(0.5, 0.999)``).
+""",
+    # the end of the Parameters section and the start of Attributes
+    "device_verbose_and_table_attributes": """
+%(device)s
+%(verbose)s
+
+    Attributes
+    ----------
+    class_attributes_ : ClassAttributes
+        The validated class table.
+    seen_classes_ : ndarray of shape (n_seen,)
+        Labels seen in fit.
+""",
+    "transformer_fit_attributes": """
+    n_epochs_ : int
+        Epochs completed (``max_epochs`` unless a Ctrl-C stopped the fit).
+    device_ : str
+        The resolved torch device.
+%(n_features_in)s
+""",
+}
+
+
+@fill_doc
 class _NeuralTransformer(NeuralEstimatorMixin, TransformerMixin, BaseEstimator):
     """Shared fit/transform of the transformers: validation, seeding, float64 inference.
 
@@ -57,6 +86,17 @@ class _NeuralTransformer(NeuralEstimatorMixin, TransformerMixin, BaseEstimator):
         "verbose": ["verbose"],
     }
 
+    def __init__(self, class_attributes=None, *, hidden_dim=256, max_epochs=30, batch_size=64,
+                 lr=1e-3, random_state=None, device="auto", verbose=1):
+        self.class_attributes = class_attributes
+        self.hidden_dim = hidden_dim
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
@@ -66,36 +106,24 @@ class _NeuralTransformer(NeuralEstimatorMixin, TransformerMixin, BaseEstimator):
     def fit(self, X, y):
         """Train the module on seen-class features.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features of seen-class samples.
-        y : array-like of shape (n_samples,)
-            Labels; each must have a row in ``class_attributes``.
-
-        Returns
-        -------
-        self : object
-            The fitted transformer.
+%(method_fit)s
         """
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
         check_classification_targets(y)
         table = check_class_attributes(self.class_attributes, y)
         self.class_attributes_ = table
         self.seen_classes_ = np.unique(y)
-        self.device_ = resolve_device(self.device)
         semantics = torch.as_tensor(table.rows(self.seen_classes_), dtype=torch.float32)
         position = torch.arange(self.seen_classes_.size)
         target = np.searchsorted(self.seen_classes_, y).astype(np.int64)
-        with seeded(seed_from_random_state(self.random_state), self.device_):
-            bundle = ModuleBundle(semantics, position,
-                                  **self._modules(X.shape[1], table.n_attributes))
-            net = build_net(self._net_class, bundle, max_epochs=self.max_epochs,
-                            batch_size=self.batch_size, lr=self.lr, device=self.device_,
-                            verbose=self.verbose, desc=type(self).__name__,
-                            optimizer=ADAM_GAN, optimizer_groups=self._groups,
-                            predict_batch_size=_PREDICT_BATCH, weights=self._loss_weights())
-            self.net_ = fit_single_net(self, net, X.astype(np.float32), target)
+
+        def bundle():
+            return ModuleBundle(semantics, position,
+                                **self._modules(X.shape[1], table.n_attributes))
+
+        fit_estimator_net(self, self._net_class, bundle, X.astype(np.float32), target,
+                          optimizer=ADAM_GAN, optimizer_groups=self._groups,
+                          predict_batch_size=_PREDICT_BATCH, weights=self._loss_weights())
         # float64 inference: the output must not depend on how samples are batched
         self.net_.module_.double().eval()
         return self
@@ -120,7 +148,7 @@ class _NeuralTransformer(NeuralEstimatorMixin, TransformerMixin, BaseEstimator):
         return gather(self.net_.forward_iter(X, method=self._transform_batch))
 
 
-@fill_doc
+@fill_doc(**_FRAGMENTS)
 class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransformer):
     """Refine visual features by self-distillation (SDDN's self-distillation embedding).
 
@@ -133,9 +161,7 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
 
     Parameters
     ----------
-    class_attributes : DataFrame, dict, ClassAttributes or None, default=None
-        Class semantics indexed by class label, with a row for every training
-        label. ``None`` uses one-hot semantics of the training labels.
+%(transformer_class_attributes)s
     embedding_dim : int, default=128
         Number of refined features.
     hidden_dim : int, default=256
@@ -146,35 +172,15 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
         Weight of feature distillation; 0 switches it off.
     temperature : float, default=4.0
         Softmax temperature of soft-label distillation.
-    max_epochs : int, default=30
-        Training epochs.
-    batch_size : int, default=64
-        Batch size.
-    lr : float, default=1e-3
-        Adam learning rate (``betas=(0.5, 0.999)``).
+%(transformer_training)s
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation and batch order.
-%(device)s
-%(verbose)s
-
-    Attributes
-    ----------
-    class_attributes_ : ClassAttributes
-        The validated class table.
-    seen_classes_ : ndarray of shape (n_seen,)
-        Labels seen in fit.
+%(device_verbose_and_table_attributes)s
     net_ : skorch.NeuralNet
         The trained net; ``net_.module_.embedding`` is the
         :class:`~skzsl.nn.generative.SelfDistillationEmbedding` and
         ``net_.history`` records every loss per batch and epoch.
-    n_epochs_ : int
-        Epochs completed (``max_epochs`` unless a Ctrl-C stopped the fit).
-    device_ : str
-        The resolved torch device.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column names.
+%(transformer_fit_attributes)s
 
     See Also
     --------
@@ -209,18 +215,11 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
     def __init__(self, class_attributes=None, *, embedding_dim=128, hidden_dim=256,
                  soft_label_weight=1.0, feature_map_weight=1.0, temperature=4.0, max_epochs=30,
                  batch_size=64, lr=1e-3, random_state=None, device="auto", verbose=1):
-        self.class_attributes = class_attributes
+        super().__init__(**self._parent_arguments(_NeuralTransformer, locals()))
         self.embedding_dim = embedding_dim
-        self.hidden_dim = hidden_dim
         self.soft_label_weight = soft_label_weight
         self.feature_map_weight = feature_map_weight
         self.temperature = temperature
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
 
     @property
     def _n_features_out(self):
@@ -238,7 +237,7 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
         return module.embedding.embed(X)
 
 
-@fill_doc
+@fill_doc(**_FRAGMENTS)
 class VisualSemanticDisentangler(_NeuralTransformer):
     """Split features into semantic-consistent and residual parts (SDDN's disentanglement).
 
@@ -251,9 +250,7 @@ class VisualSemanticDisentangler(_NeuralTransformer):
 
     Parameters
     ----------
-    class_attributes : DataFrame, dict, ClassAttributes or None, default=None
-        Class semantics indexed by class label, with a row for every training
-        label. ``None`` uses one-hot semantics of the training labels.
+%(transformer_class_attributes)s
     semantic_dim : int, default=64
         Size of the semantic-consistent latent.
     residual_dim : int, default=64
@@ -268,36 +265,16 @@ class VisualSemanticDisentangler(_NeuralTransformer):
         Weight of the total-correlation loss; 0 also skips the discriminator.
     output : {"semantic", "both"}, default="semantic"
         Return the semantic-consistent latent, or it followed by the residual one.
-    max_epochs : int, default=30
-        Training epochs.
-    batch_size : int, default=64
-        Batch size.
-    lr : float, default=1e-3
-        Adam learning rate (``betas=(0.5, 0.999)``).
+%(transformer_training)s
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, batch order and the discriminator's shuffles.
-%(device)s
-%(verbose)s
-
-    Attributes
-    ----------
-    class_attributes_ : ClassAttributes
-        The validated class table.
-    seen_classes_ : ndarray of shape (n_seen,)
-        Labels seen in fit.
+%(device_verbose_and_table_attributes)s
     net_ : skorch.NeuralNet
         The trained net; ``net_.module_`` holds the autoencoder, relation
         network and discriminator, ``net_.history`` every loss per batch and
         epoch (``train_loss`` is the autoencoder's objective,
         ``objective_discriminator`` the discriminator's).
-    n_epochs_ : int
-        Epochs completed (``max_epochs`` unless a Ctrl-C stopped the fit).
-    device_ : str
-        The resolved torch device.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column names.
+%(transformer_fit_attributes)s
 
     See Also
     --------
@@ -333,20 +310,13 @@ class VisualSemanticDisentangler(_NeuralTransformer):
                  hidden_dim=256, reconstruction_weight=1.0, relation_weight=1.0,
                  independence_weight=0.1, output="semantic", max_epochs=30, batch_size=64,
                  lr=1e-3, random_state=None, device="auto", verbose=1):
-        self.class_attributes = class_attributes
+        super().__init__(**self._parent_arguments(_NeuralTransformer, locals()))
         self.semantic_dim = semantic_dim
         self.residual_dim = residual_dim
-        self.hidden_dim = hidden_dim
         self.reconstruction_weight = reconstruction_weight
         self.relation_weight = relation_weight
         self.independence_weight = independence_weight
         self.output = output
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
 
     @property
     def _n_features_out(self):

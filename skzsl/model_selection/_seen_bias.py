@@ -27,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..base import BaseGZSLClassifier
 from ..metrics import seen_unseen_curve
 from ..utils import unwrap_gzsl_classifier
+from ..utils._docstring import fill_doc
 from ._split import GZSLKFold
 
 
@@ -386,8 +387,7 @@ class TunedSeenBiasClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
 
     def _final(self):
         """The GZSL classifier of ``estimator_`` (the last step of a Pipeline)."""
-        check_is_fitted(self, "estimator_")
-        final = self.estimator_
+        final = self._fitted_estimator()
         while hasattr(final, "steps"):
             final = final[-1]
         if not isinstance(final, BaseGZSLClassifier):
@@ -415,24 +415,19 @@ class TunedSeenBiasClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
     @property
     def n_features_in_(self):
         """Number of features seen in fit."""
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.n_features_in_
+        return self._fitted_estimator().n_features_in_
 
+    def _fitted_estimator(self):
+        check_is_fitted(self, "estimator_")
+        return self.estimator_
+
+    @fill_doc
     def predict(self, X):
         """Predict labels with the refitted estimator at ``best_seen_bias_``.
 
-        Parameters
-        ----------
-        X : array-like
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Labels from ``classes_``.
+%(method_predict)s
         """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict(X)
+        return self._fitted_estimator().predict(X)
 
     def _estimator_has(attr):
         def check(self):
@@ -441,38 +436,32 @@ class TunedSeenBiasClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         return check
 
     @available_if(_estimator_has("predict_proba"))
+    @fill_doc
     def predict_proba(self, X):
         """Class probabilities of the refitted estimator at ``best_seen_bias_``.
 
-        Parameters
-        ----------
-        X : array-like
-            Samples.
+%(method_X_as_in_fit)s
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Columns aligned with ``classes_``.
         """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_proba(X)
+        return self._fitted_estimator().predict_proba(X)
 
     @available_if(_estimator_has("decision_function"))
+    @fill_doc
     def decision_function(self, X):
         """Decision scores of the refitted estimator at ``best_seen_bias_``.
 
-        Parameters
-        ----------
-        X : array-like
-            Samples.
+%(method_X_as_in_fit)s
 
         Returns
         -------
         scores : ndarray
             As the estimator's ``decision_function``.
         """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.decision_function(X)
+        return self._fitted_estimator().decision_function(X)
 
     def get_metadata_routing(self):
         """Get metadata routing of this object.

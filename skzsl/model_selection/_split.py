@@ -30,12 +30,51 @@ def _check_fraction(value, name):
         raise ValueError(f"{name} must be a float in [0, 1); got {value!r}.")
 
 
-def _check_y(y, name):
-    if y is None:
-        raise ValueError(f"{name} forms folds over classes and needs y: call split(X, y).")
+class _ClassSplitter(BaseCrossValidator):
+    """A cross-validator whose folds are formed over the classes of ``y``."""
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        """Number of folds.
+
+        Parameters
+        ----------
+        X, y, groups : object
+            Ignored, for API compatibility.
+
+        Returns
+        -------
+        n_splits : int
+            ``n_splits`` (1 for a predefined split).
+        """
+        return self.n_splits
+
+    def split(self, X, y, groups=None):
+        """Generate train and test indices.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples (only their number is used).
+        y : array-like of shape (n_samples,)
+            Class labels: the folds are formed over these classes.
+        groups : object
+            Ignored.
+
+        Yields
+        ------
+        train : ndarray
+            Training indices: samples of the fold's seen classes.
+        test : ndarray
+            Test indices: held-out samples of seen classes and all samples of
+            the fold's unseen classes.
+        """
+        if y is None:
+            raise ValueError(f"{type(self).__name__} forms folds over classes and needs y: "
+                             "call split(X, y).")
+        yield from super().split(X, y, groups)
 
 
-class GZSLKFold(BaseCrossValidator):
+class GZSLKFold(_ClassSplitter):
     """Class-disjoint K-fold for GZSL validation.
 
     The classes of ``y`` are split into ``n_splits`` groups. In fold ``k`` the
@@ -94,44 +133,6 @@ class GZSLKFold(BaseCrossValidator):
         self.shuffle = shuffle
         self.random_state = random_state
 
-    def get_n_splits(self, X=None, y=None, groups=None):
-        """Number of folds.
-
-        Parameters
-        ----------
-        X, y, groups : object
-            Ignored, for API compatibility.
-
-        Returns
-        -------
-        n_splits : int
-            ``n_splits``.
-        """
-        return self.n_splits
-
-    def split(self, X, y, groups=None):
-        """Generate train and test indices.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-            Samples (only their number is used).
-        y : array-like of shape (n_samples,)
-            Class labels: the folds are formed over these classes.
-        groups : object
-            Ignored.
-
-        Yields
-        ------
-        train : ndarray
-            Training indices: samples of the fold's seen classes.
-        test : ndarray
-            Test indices: held-out samples of seen classes and all samples of
-            the fold's unseen classes.
-        """
-        _check_y(y, type(self).__name__)
-        yield from super().split(X, y, groups)
-
     def _iter_test_masks(self, X, y, groups=None):
         y = np.asarray(y)
         classes = np.unique(y)
@@ -149,7 +150,7 @@ class GZSLKFold(BaseCrossValidator):
             yield unseen | _seen_holdout(y, classes[seen_pos], self.seen_test_size, rng)
 
 
-class PredefinedClassSplit(BaseCrossValidator):
+class PredefinedClassSplit(_ClassSplitter):
     """One GZSL validation fold from a predefined train/val class split.
 
     Samples of ``val_classes`` form the unseen part of the test fold; a
@@ -186,6 +187,9 @@ class PredefinedClassSplit(BaseCrossValidator):
     (['a', 'b'], ['a', 'b', 'c'])
     """
 
+    # one fold, read by get_n_splits
+    n_splits = 1
+
     def __init__(self, train_classes, val_classes, *, seen_test_size=0.2, random_state=None):
         both = np.intersect1d(np.asarray(train_classes), np.asarray(val_classes))
         if both.size:
@@ -200,43 +204,6 @@ class PredefinedClassSplit(BaseCrossValidator):
         self.val_classes = val_classes
         self.seen_test_size = seen_test_size
         self.random_state = random_state
-
-    def get_n_splits(self, X=None, y=None, groups=None):
-        """Number of folds, always 1.
-
-        Parameters
-        ----------
-        X, y, groups : object
-            Ignored, for API compatibility.
-
-        Returns
-        -------
-        n_splits : int
-            1.
-        """
-        return 1
-
-    def split(self, X, y, groups=None):
-        """Generate the train and test indices of the single fold.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-            Samples (only their number is used).
-        y : array-like of shape (n_samples,)
-            Class labels, each in ``train_classes`` or ``val_classes``.
-        groups : object
-            Ignored.
-
-        Yields
-        ------
-        train : ndarray
-            Training indices.
-        test : ndarray
-            Test indices.
-        """
-        _check_y(y, type(self).__name__)
-        yield from super().split(X, y, groups)
 
     def _iter_test_masks(self, X, y, groups=None):
         y = np.asarray(y)

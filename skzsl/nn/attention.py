@@ -23,6 +23,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ..utils._docstring import fill_doc
+
 __all__ = [
     "AttributeToVisualAttention",
     "VisualToAttributeAttention",
@@ -124,6 +126,17 @@ class RegionPositionEmbedding(nn.Module):
         return regions + self.weight
 
 
+_FRAGMENTS = {"dims": """
+    Parameters
+    ----------
+    feature_dim : int
+        ``f``, the region feature dimension.
+    embedding_dim : int
+        ``v``, the attribute embedding dimension.
+"""}
+
+
+@fill_doc(**_FRAGMENTS)
 class AttributeToVisualAttention(nn.Module):
     """Attribute->visual attention: a spatial attention map per attribute.
 
@@ -134,12 +147,7 @@ class AttributeToVisualAttention(nn.Module):
     - attribute-based visual feature ``F'[b,i] = sum_r A[b,r,i] f_r``;
     - attribute score ``psi[b,i] = sum_r A[b,r,i] S[b,r,i] = v_i W1 F'[b,i]``.
 
-    Parameters
-    ----------
-    feature_dim : int
-        ``f``, the region feature dimension.
-    embedding_dim : int
-        ``v``, the attribute embedding dimension.
+%(dims)s
 
     Notes
     -----
@@ -169,6 +177,7 @@ class AttributeToVisualAttention(nn.Module):
         return (attention * score).sum(dim=1), attention
 
 
+@fill_doc(**_FRAGMENTS)
 class VisualToAttributeAttention(nn.Module):
     """Visual->attribute attention: a distribution over attributes per region.
 
@@ -177,12 +186,7 @@ class VisualToAttributeAttention(nn.Module):
     - visual-based attribute feature ``H[b,r] = sum_i B[b,r,i] v_i``;
     - attribute score ``phi[b,i] = sum_r B[b,r,i] T[b,r,i]``.
 
-    Parameters
-    ----------
-    feature_dim : int
-        ``f``, the region feature dimension.
-    embedding_dim : int
-        ``v``, the attribute embedding dimension.
+%(dims)s
 
     Notes
     -----

@@ -10,6 +10,8 @@ import math
 import torch
 from torch.nn import functional as F
 
+from ..utils._docstring import fill_doc
+
 __all__ = [
     "attribute_cross_entropy",
     "calibration_margin",
@@ -18,6 +20,16 @@ __all__ = [
     "causal_effect_loss",
     "attribute_regression_loss",
 ]
+
+
+_FRAGMENTS = {"y_loss": """
+    y : Tensor of int of shape (B,)
+        Class indices.
+
+    Returns
+    -------
+    loss : scalar Tensor
+"""}
 
 
 def calibration_margin(unseen_mask, margin):
@@ -37,6 +49,7 @@ def calibration_margin(unseen_mask, margin):
     return torch.where(unseen_mask, float(margin), -float(margin))
 
 
+@fill_doc(**_FRAGMENTS)
 def attribute_cross_entropy(scores, y):
     """Cross-entropy on class scores over ALL classes, seen and unseen.
 
@@ -52,12 +65,7 @@ def attribute_cross_entropy(scores, y):
     ----------
     scores : Tensor of shape (B, C)
         Class scores without margin.
-    y : Tensor of int of shape (B,)
-        Class indices.
-
-    Returns
-    -------
-    loss : scalar Tensor
+%(y_loss)s
     """
     return F.cross_entropy(scores, y)
 
@@ -130,6 +138,7 @@ def mutual_distillation_loss(scores_a, scores_b, eps=1e-12):
     return weighted_l1 + 0.5 * (kl_p + kl_q).mean()
 
 
+@fill_doc(**_FRAGMENTS)
 def causal_effect_loss(effect_scores, y):
     """Cross-entropy on the causal effect of the attention (MSDN++).
 
@@ -146,12 +155,7 @@ def causal_effect_loss(effect_scores, y):
     ----------
     effect_scores : Tensor of shape (B, C)
         ``s - s̄``.
-    y : Tensor of int of shape (B,)
-        Class indices.
-
-    Returns
-    -------
-    loss : scalar Tensor
+%(y_loss)s
     """
     return F.cross_entropy(effect_scores, y)
 

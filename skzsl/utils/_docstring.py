@@ -1,9 +1,14 @@
 """Docstring fragments shared by the estimators, so each parameter is explained once.
 
-A class docstring names a fragment as ``%(name)s`` on a line of its own and the
-class is decorated with :func:`fill_doc`; a module may add its own fragments
+A docstring names a fragment as ``%(name)s`` on a line of its own, at column 0
+(the fragment carries its own indentation: 4 spaces for the sections of a class
+docstring, 8 for those of a method, the ``method_*`` fragments), and the class
+or function is decorated with :func:`fill_doc`; on a class it also fills the
+docstrings of the methods the class defines. A module may add its own fragments
 (``fill_doc(**fragments)``), which may themselves name shared ones.
 """
+
+import inspect
 
 __all__ = ["FRAGMENTS", "fill_doc"]
 
@@ -47,7 +52,58 @@ FRAGMENTS = {
     verbose : int, default=1
         0 silent, 1 progress bars, 2 also skorch's per-epoch tables.
 """,
+    "class_attributes": """
+    class_attributes : DataFrame, dict, ClassAttributes or None, default=None
+        Class semantics indexed by class label, covering every class to predict.
+        ``None`` uses one-hot semantics of the training labels (an ordinary
+        classifier that cannot predict unseen classes).
+""",
+    "gzsl_attributes": """
+    classes_ : ndarray of shape (n_classes,)
+        Every class of the class table, sorted.
+    seen_classes_ : ndarray of shape (n_seen,)
+        Classes present in ``y`` during fit.
+    unseen_classes_ : ndarray of shape (n_unseen,)
+        Classes of the table absent from ``y``.
+    class_attributes_ : ClassAttributes
+        The validated class table.
+""",
+    "n_features_in": """
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+""",
+    "method_fit_y": """
+        y : array-like of shape (n_samples,)
+            Labels; each must have a row in ``class_attributes``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+""",
+    "method_X_as_in_fit": """
+        Parameters
+        ----------
+        X : array-like
+            Samples, shaped as in ``fit``.
+""",
 }
+
+
+FRAGMENTS["method_predict"] = FRAGMENTS["method_X_as_in_fit"] + """
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+"""
+FRAGMENTS["method_fit"] = """
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features of seen-class samples.
+""" + FRAGMENTS["method_fit_y"].lstrip("\n")
 
 
 def _substitute(text, fragments):
@@ -56,19 +112,30 @@ def _substitute(text, fragments):
     return text
 
 
+def _fill(obj, fragments):
+    doc = _substitute(_substitute(obj.__doc__, fragments), FRAGMENTS)
+    if "%(" in doc:
+        start = doc.index("%(")
+        raise ValueError(f"{obj.__qualname__}: unknown docstring fragment "
+                         f"{doc[start:doc.index(')', start) + 2]!r}")
+    obj.__doc__ = doc
+
+
 def fill_doc(cls=None, **fragments):
-    """Class decorator: replace each ``%(name)s`` of the docstring by its fragment.
+    """Class or function decorator: replace each ``%(name)s`` of the docstring by its fragment.
 
     ``fragments`` (name -> text) are substituted first, so they may use the
-    shared :data:`FRAGMENTS`; a name left unreplaced is an error.
+    shared :data:`FRAGMENTS`; a name left unreplaced is an error. On a class,
+    the docstrings of the methods it defines (plain, class and static) are
+    filled too.
     """
-    def decorate(klass):
-        doc = _substitute(_substitute(klass.__doc__, fragments), FRAGMENTS)
-        if "%(" in doc:
-            start = doc.index("%(")
-            raise ValueError(f"{klass.__name__}: unknown docstring fragment "
-                             f"{doc[start:doc.index(')', start) + 2]!r}")
-        klass.__doc__ = doc
-        return klass
+    def decorate(obj):
+        _fill(obj, fragments)
+        if isinstance(obj, type):
+            for member in vars(obj).values():
+                member = getattr(member, "__func__", member)
+                if inspect.isfunction(member) and "%(" in (member.__doc__ or ""):
+                    _fill(member, fragments)
+        return obj
 
     return decorate if cls is None else decorate(cls)

@@ -1,6 +1,7 @@
 """Reach the GZSL classifier inside a fitted composite estimator."""
 
-from ..base import BaseGZSLClassifier
+# skzsl.base imports skzsl.utils (its docstring fragments): the module, not the name
+from .. import base
 
 __all__ = ["unwrap_gzsl_classifier"]
 
@@ -42,7 +43,7 @@ def unwrap_gzsl_classifier(estimator, X):
     >>> type(clf).__name__, Xt.shape == d.X_test_unseen.shape
     ('ESZSLClassifier', True)
     """
-    while not isinstance(estimator, BaseGZSLClassifier):
+    while not isinstance(estimator, base.BaseGZSLClassifier):
         if hasattr(estimator, "best_estimator_"):
             estimator = estimator.best_estimator_
         elif hasattr(estimator, "steps"):
