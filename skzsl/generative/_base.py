@@ -34,8 +34,8 @@ from .._training import (
     seeded,
 )
 from ..base import BaseGZSLClassifier
-from ..utils._docstring import fill_doc
 from ..nn.generative import SoftmaxClassifier, init_normal_
+from ..utils._docstring import fill_doc
 from ._backbone import BACKBONE_CONSTRAINTS
 from ._feature_generator import FeatureGenerator
 from ._nets import ADAM_GAN, ClassifierNet
