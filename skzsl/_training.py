@@ -164,7 +164,6 @@ class RowCopyDataset(Dataset):
         return X, y
 
     def __getitems__(self, indices):
-        indices = np.asarray(indices)
         X = (_take(self.X, indices, self.X_indexing) if not self.X_is_ndframe else
              {k: self.X[k].values.reshape(-1, 1)[indices] for k in self.X})
         y = None if self.y is None else _take(self.y, indices, self.y_indexing)
@@ -173,12 +172,18 @@ class RowCopyDataset(Dataset):
 
 
 def _take(data, indices, indexing):
-    """Rows ``indices`` of an array, tensor or dict of them (skorch's indexing otherwise)."""
-    if isinstance(data, np.ndarray | torch.Tensor):
-        return data[indices]
+    """Rows ``indices`` of an array, tensor or dict of them (skorch's indexing otherwise).
+
+    The samplers of this module yield index arrays, so that a batch costs one
+    ``np.take`` (a read-only memory map included: the rows are copied).
+    """
+    if isinstance(data, np.ndarray):
+        return np.take(data, np.asarray(indices), axis=0)
+    if isinstance(data, torch.Tensor):
+        return data.index_select(0, torch.as_tensor(indices, device=data.device))
     if isinstance(data, dict):
         return {k: _take(v, indices, None) for k, v in data.items()}
-    return multi_indexing(data, indices, indexing)
+    return multi_indexing(data, np.asarray(indices), indexing)
 
 
 def collate_batch(batch):
@@ -314,7 +319,7 @@ class RandomDrawBatchSampler(Sampler):
     def __iter__(self):
         for _ in range(self.n_batches):
             yield torch.cat([torch.randperm(self.n_samples)[:self.batch_size]
-                             for _ in range(self.n_draws)]).tolist()
+                             for _ in range(self.n_draws)]).numpy()
 
 
 class FullBatchSampler(Sampler):
@@ -344,7 +349,7 @@ class FullBatchSampler(Sampler):
         need = self.n_batches * self.batch_size
         while order.numel() < need:
             order = torch.cat([order, torch.randperm(self.n_samples)])
-        yield from order[:need].view(self.n_batches, self.batch_size).tolist()
+        yield from order[:need].view(self.n_batches, self.batch_size).numpy()
 
 
 def sampler_loader(dataset, batch_size, make_sampler, **kwargs):
@@ -511,12 +516,13 @@ class MultiOptimizerNet(NeuralNet):
         self._objectives = {}
         losses = {k: float(v.detach()) if isinstance(v, torch.Tensor) else float(v)
                   for k, v in self.compute_step(X, y).items()}
-        objectives = {f"objective_{group}": float(np.mean(values))
+        objectives = {f"objective_{group}": sum(values) / len(values)
                       for group, values in self._objectives.items()}
         for name, value in {**losses, **objectives}.items():
             self.history.record_batch(name, value)
         main = f"objective_{self.objective or self._group_names()[0]}"
-        return {"loss": torch.tensor(objectives[main]), "y_pred": None}
+        # skorch reads it with .item(); a NumPy scalar costs less than a tensor per step
+        return {"loss": np.float64(objectives[main]), "y_pred": None}
 
     def fit_loop(self, X, y=None, **fit_params):
         self.interrupted_ = False

@@ -92,7 +92,7 @@ def test_random_draw_batches_are_independent_full_draws():
     batches = list(RandomDrawBatchSampler(100, 64, n_draws=5, n_passes=2))
     # ceil(100 / 64) iterations per pass, two passes; 5 draws of 64 distinct rows each
     assert len(batches) == 4 and all(len(b) == 320 for b in batches)
-    draws = [batches[0][i * 64:(i + 1) * 64] for i in range(5)]
+    draws = [list(batches[0][i * 64:(i + 1) * 64]) for i in range(5)]
     assert all(len(set(d)) == 64 for d in draws)
     assert draws[0] != draws[1]
 
@@ -104,4 +104,4 @@ def test_full_batches_wrap_around():
     batches = list(FullBatchSampler(10, 4))
     assert [len(b) for b in batches] == [4, 4, 4]
     # the first 10 rows are a permutation; the last two come from a fresh one
-    assert sorted(sum(batches, [])[:10]) == list(range(10))
+    assert sorted(np.concatenate(batches)[:10].tolist()) == list(range(10))
