@@ -10,8 +10,6 @@ loss assembly of :mod:`skzsl.nn.generative_terms`. Built on
 :class:`skzsl._training.MultiOptimizerNet`; the maths lives in ``skzsl.nn``.
 """
 
-from functools import partial
-
 import torch
 
 from .._training import MultiOptimizerNet
@@ -39,8 +37,20 @@ from ..nn.generative_terms import (
 __all__ = ["ADAM_GAN", "GenerativeNet", "ClassifierNet", "CLSWGANNet", "SDDNNet",
            "SemanticKDNet", "SelfDistillationNet", "DisentanglementNet"]
 
-# Adam with beta1 = 0.5, as every feature-generation code
-ADAM_GAN = partial(torch.optim.Adam, betas=(0.5, 0.999))
+def ADAM_GAN(params, **kwargs):  # noqa: N802 (used as skorch's optimizer class)
+    """Adam with beta1 = 0.5, as every feature-generation code.
+
+    The fused implementation (one kernel for the whole update) where torch has
+    it for the parameters' device (CPU and CUDA): the same update, in a
+    fraction of the time of the per-tensor loop on small networks.
+    """
+    params = list(params)
+    tensors = [p for group in params
+               for p in (group["params"] if isinstance(group, dict) else [group])]
+    kwargs.setdefault("betas", (0.5, 0.999))
+    if tensors:
+        kwargs.setdefault("fused", tensors[0].device.type in ("cpu", "cuda"))
+    return torch.optim.Adam(params, **kwargs)
 
 
 class GenerativeNet(MultiOptimizerNet):
