@@ -248,3 +248,29 @@ def test_presets_follow_the_reference_scripts():
     assert (est.max_epochs, est.random_state, est.backbone) == (1, 4115, "tfvaegan")
     with pytest.raises(ValueError, match="Unknown dataset"):
         generative_preset("APY")
+
+
+def test_tfvaegan_trains_the_feedback_module_in_its_second_pass(data):
+    import torch
+
+    # an epoch is two passes over the batches; only the second runs through the feedback
+    clf = make(CLSWGANClassifier, data, backbone="tfvaegan", max_epochs=1)
+    clf.fit(data.X_train, data.y_train)
+    net = clf.generator_net_
+    n_iterations = -(-len(data.X_train) // net.batch_size)
+    assert len(net.history[-1, "batches"]) == 2 * n_iterations
+    # same seed, no epoch: the initial weights; the feedback module has moved from them
+    start = make(CLSWGANClassifier, data, backbone="tfvaegan", max_epochs=0)
+    start.fit(data.X_train, data.y_train)
+    before = start.generator_net_.module_.feedback.net[0].weight
+    after = net.module_.feedback.net[0].weight
+    assert torch.allclose(start.generator_net_.module_.critic.net[0].weight.float(),
+                          make(CLSWGANClassifier, data, backbone="tfvaegan", max_epochs=0).fit(
+                              data.X_train, data.y_train).generator_net_.module_.critic
+                          .net[0].weight.float())
+    assert not torch.allclose(before, after)
+    # feedback at synthesis: a2 = 0 gives other features than a2 = 1
+    features = clf.generator_.sample(clf.unseen_classes_[:1], 4, random_state=0)
+    net.synthesis_feedback_weight = 0.0
+    plain = clf.generator_.sample(clf.unseen_classes_[:1], 4, random_state=0)
+    assert not np.allclose(features, plain)
