@@ -85,9 +85,9 @@ def report(results):
              "val ZSL T1 | CPU s per fit |", "|---|---|---|---|---|---|---|---|"]
     for (backbone, method, ablate, epochs), group in sorted(groups.items()):
         h = [r["val_H"] for r in group]
+        spread = f" ± {np.std(h, ddof=1):.3f}" if len(h) > 1 else " (one seed)"
         lines.append(f"| {backbone} | {method} | {ablate} | {epochs} | "
-                     f"{','.join(str(r['seed']) for r in group)} | {np.mean(h):.3f} ± "
-                     f"{np.std(h, ddof=1) if len(h) > 1 else float('nan'):.3f} | "
+                     f"{','.join(str(r['seed']) for r in group)} | {np.mean(h):.3f}{spread} | "
                      f"{np.mean([r['val_ZSL'] for r in group]):.3f} | "
                      f"{np.mean([r['cpu_s'] for r in group]):.0f} |")
     return "\n".join(lines)
