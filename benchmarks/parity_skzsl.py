@@ -42,6 +42,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sklearn.preprocessing import MinMaxScaler  # noqa: E402
 from skorch.callbacks import Callback  # noqa: E402
 from standins import load_sun_attribute_benchmark  # noqa: E402
 
@@ -161,7 +162,7 @@ def run(backbone, epochs, seed, threads=1):
     # fit's own steps, with the probe added to the generator net
     X, y_idx = clf._setup_gzsl(data.X_trainval, data.y_trainval)
     clf.device_ = "cpu"
-    clf.scaler_ = __import__("sklearn.preprocessing").preprocessing.MinMaxScaler().fit(X)
+    clf.scaler_ = MinMaxScaler().fit(X)
     X_scaled = clf._scale(X).astype(np.float32)
     t_start = time.process_time()
     with seeded(seed, "cpu"):

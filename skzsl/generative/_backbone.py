@@ -89,13 +89,17 @@ def backbone_settings(estimator):
     -------
     settings : dict
         ``gp_weight_rule``, ``critic_weight``, ``adversarial_weight``,
-        ``encoded_noise`` and ``classification_weight`` (the latter only
-        when the estimator has one).
+        ``encoded_noise`` and ``classification_weight``, the weight of
+        f-CLSWGAN's ``L_CLS`` (the reference value unless the estimator
+        trains with ``L_CLS``: another method's term of that name is its own).
     """
     reference = AUTO[estimator.backbone]
     settings = {}
     for name, value in reference.items():
-        given = getattr(estimator, name, value)
+        if name == "classification_weight" and not estimator._uses_lcls:
+            settings[name] = value
+            continue
+        given = getattr(estimator, name)
         settings[name] = value if isinstance(given, str) and given == "auto" else given
     if settings["encoded_noise"] and estimator.backbone == "clswgan":
         raise ValueError(

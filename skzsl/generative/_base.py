@@ -56,7 +56,7 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
     implements ``_build_generator_net(X_scaled, y_idx)`` (the stage-1 net).
     """
 
-    _preset_classification_weight = False
+    _uses_lcls = False
     _parameter_constraints: dict = {
         **BaseGZSLClassifier._parameter_constraints,
         **BACKBONE_CONSTRAINTS,
@@ -138,8 +138,8 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         0.1
         """
         preset = generative_preset(dataset, backbone or cls().backbone)
-        if not cls._preset_classification_weight:
-            # the L_CLS weight of f-CLSWGAN; a method's own term of that name differs
+        if not cls._uses_lcls:
+            # the L_CLS weight of f-CLSWGAN; another method's term of that name is its own
             preset.pop("classification_weight", None)
         return cls(**{**preset, **params})
 

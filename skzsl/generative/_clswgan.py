@@ -81,7 +81,7 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
     (3,)
     """
 
-    _preset_classification_weight = True
+    _uses_lcls = True
     _parameter_constraints: dict = {
         **BaseGenerativeClassifier._parameter_constraints,
         "classification_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],

@@ -1,7 +1,7 @@
 """The skorch nets of the generative family, one per training stage.
 
 :class:`GenerativeNet` runs stage 1 of every generate-then-classify method
-(WGAN-GP or VAE-GAN with ``n_critic`` critic steps per generator step) and
+(any of the three backbones of :mod:`skzsl.generative._backbone`) and
 each method subclasses it with its own terms (:class:`CLSWGANNet`,
 :class:`SDDNNet`, :class:`SemanticKDNet`); :class:`ClassifierNet` trains the
 final softmax classifier (and f-CLSWGAN's pretrained one). The transformers'
@@ -251,7 +251,7 @@ class CLSWGANNet(GenerativeNet):
 
 
 class SDDNNet(GenerativeNet):
-    """Stage 1 of SDDN: WGAN-GP generator, self-distillation embedding, disentanglement.
+    """Stage 1 of SDDN: the backbone's generator, self-distillation embedding, disentanglement.
 
     Per batch: critic steps; one step of the embedding module and the
     disentangled autoencoder on real seen features, on generated features of

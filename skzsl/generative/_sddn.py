@@ -21,9 +21,9 @@ from ._nets import SDDNNet
 class SDDNClassifier(BaseGenerativeClassifier):
     """Self-distillation and disentanglement network for GZSL (Liu et al. 2024).
 
-    On top of the f-CLSWGAN backbone (a conditional WGAN-GP feature generator),
-    SDDN makes visual features consistent with the class semantics in two
-    modules, trained jointly with the generator:
+    On top of a feature-generating backbone (``backbone``: f-CLSWGAN, as the
+    paper, f-VAEGAN or TF-VAEGAN), SDDN makes visual features consistent with
+    the class semantics in two modules, trained jointly with the generator:
 
     - **Self-distillation embedding.** A student network maps a visual feature
       to a refined feature and class logits; an auxiliary self-teacher built

@@ -16,8 +16,8 @@ from ._nets import SemanticKDNet
 class SemanticKDClassifier(BaseGenerativeClassifier):
     """Deep generative GZSL with semantic-based knowledge distillation (Bao et al. 2025).
 
-    On the f-CLSWGAN backbone (conditional WGAN-GP feature generator), a
-    semantic regressor ``R`` learns to map real seen features to their class
+    On a feature-generating backbone (``backbone``: f-CLSWGAN, f-VAEGAN or
+    TF-VAEGAN), a semantic regressor ``R`` learns to map real seen features to their class
     semantics, and the generator is trained with three semantic terms:
 
     - **semantic regularization constraint** (``regularization_weight``), on

@@ -263,12 +263,7 @@ def test_tfvaegan_trains_the_feedback_module_in_its_second_pass(data):
     start = make(CLSWGANClassifier, data, backbone="tfvaegan", max_epochs=0)
     start.fit(data.X_train, data.y_train)
     before = start.generator_net_.module_.feedback.net[0].weight
-    after = net.module_.feedback.net[0].weight
-    assert torch.allclose(start.generator_net_.module_.critic.net[0].weight.float(),
-                          make(CLSWGANClassifier, data, backbone="tfvaegan", max_epochs=0).fit(
-                              data.X_train, data.y_train).generator_net_.module_.critic
-                          .net[0].weight.float())
-    assert not torch.allclose(before, after)
+    assert not torch.allclose(before, net.module_.feedback.net[0].weight)
     # feedback at synthesis: a2 = 0 gives other features than a2 = 1
     features = clf.generator_.sample(clf.unseen_classes_[:1], 4, random_state=0)
     net.synthesis_feedback_weight = 0.0
