@@ -261,6 +261,20 @@ SUN_FLAGS = [
     "--feed_lr", "0.0001",
 ]  # fmt: skip
 
+# scripts/run_cub_tfvaegan.py L8-12, for the CUB stand-in (``--dataset CUB``)
+CUB_FLAGS = [
+    "--gammaD", "10", "--gammaG", "10", "--gzsl",
+    "--encoded_noise", "--preprocessing", "--image_embedding", "res101",
+    "--class_embedding", "att", "--ngh", "4096", "--ndh", "4096", "--lambda1", "10",
+    "--critic_iter", "5", "--dataset", "CUB", "--batch_size", "64", "--nz", "312",
+    "--latent_size", "312", "--attSize", "312", "--lr", "0.0001",
+    "--classifier_lr", "0.001", "--syn_num", "300", "--nclass_all", "200",
+    "--recons_weight", "0.01", "--a1", "1", "--a2", "1", "--feedback_loop", "2",
+    "--feed_lr", "0.00001", "--dec_lr", "0.0001",
+]  # fmt: skip
+
+DATASETS = {"SUN": (SUN_FLAGS, "102"), "CUB": (CUB_FLAGS, "2048")}
+
 VARIANTS = {
     "tfvaegan": {},
     "fvaegan": {"--feedback_loop": "1", "--recons_weight": "0", "--fvaegan": None},
@@ -290,6 +304,8 @@ def cmd_patch(args: argparse.Namespace) -> None:
 
 def cmd_data(args: argparse.Namespace) -> None:
     shared = Path(args.shared)
+    if args.dataset == "CUB":
+        return write_cub_standin(shared, Path(args.dataroot) / "CUB")
     out = Path(args.dataroot) / "SUN"
     out.mkdir(parents=True, exist_ok=True)
     x = np.load(shared / "instance_attributes" / "SUN_instance_attributes.npy")
@@ -305,6 +321,24 @@ def cmd_data(args: argparse.Namespace) -> None:
     # the real xlsa17 file carries all of them, so it is copied as is.
     shutil.copyfile(shared / "xlsa17" / "SUN" / "att_splits.mat", out / "att_splits.mat")
     print(f"wrote {out}/res101.mat (features 102 x 14340, 1-based labels) and att_splits.mat")
+
+
+def write_cub_standin(shared: Path, out: Path) -> None:
+    """The CUB stand-in (``standins.cub_standin_features``: real labels, splits and attributes,
+    synthetic 2048-d features) in the official layout, ``res101.mat`` row order."""
+    here = Path(__file__).resolve().parent
+    sys.path[:0] = [str(here), str(here.parent)]  # standins.py reads through skzsl's loader
+    from standins import cub_standin_features
+
+    out.mkdir(parents=True, exist_ok=True)
+    x = cub_standin_features()
+    meta = np.load(shared / "xlsa17" / "CUB" / "res101_meta.npz", allow_pickle=True)
+    labels = meta["labels"].astype(np.int32).ravel()  # 1-based
+    assert x.shape == (11788, 2048) and labels.shape == (11788,)
+    sio.savemat(out / "res101.mat",
+                {"features": x.T.astype(np.float32), "labels": labels.reshape(-1, 1)})
+    shutil.copyfile(shared / "xlsa17" / "CUB" / "att_splits.mat", out / "att_splits.mat")
+    print(f"wrote {out}/res101.mat (features 2048 x 11788, 1-based labels) and att_splits.mat")
 
 
 EPOCH_RE = re.compile(r"\[(\d+)/(\d+)\]\s+Loss_D: (\S+) Loss_G: (\S+), Wasserstein_dist:(\S+), "
@@ -338,7 +372,8 @@ def parse_log(text: str) -> list[dict]:
 
 
 def build_cmd(args: argparse.Namespace, seed: int) -> list[str]:
-    flags = list(SUN_FLAGS)
+    dataset_flags, res_size = DATASETS[args.dataset]
+    flags = list(dataset_flags)
     if not args.gzsl:
         flags.remove("--gzsl")
     for key, val in VARIANTS[args.variant].items():
@@ -346,7 +381,7 @@ def build_cmd(args: argparse.Namespace, seed: int) -> list[str]:
             flags[flags.index(key) + 1] = val
         else:
             flags += [key] if val is None else [key, val]
-    flags += ["--resSize", "102", "--nepoch", str(args.epochs), "--manualSeed", str(seed),
+    flags += ["--resSize", res_size, "--nepoch", str(args.epochs), "--manualSeed", str(seed),
               "--dataroot", str(Path(args.dataroot).resolve())]  # fmt: skip
     return [sys.executable, "-u", "train_images.py", *flags]
 
@@ -417,7 +452,8 @@ def write_outputs(out: Path, args: argparse.Namespace, per_seed: dict, summary_p
             for r in info["rows"]:
                 w.writerow({"variant": args.variant, "seed": seed, **r})
     summary_path.write_text(json.dumps({
-        "variant": args.variant, "official_commit": OFFICIAL_COMMIT, "threads": 1,
+        "variant": args.variant, "dataset": args.dataset,
+        "official_commit": OFFICIAL_COMMIT, "threads": 1,
         "selection": "test-selected (official: best test epoch of the final classifier)",
         "per_seed": per_seed, "per_epoch": summarise(per_seed),
     }, indent=1))  # fmt: skip
@@ -429,13 +465,13 @@ def cmd_merge(args: argparse.Namespace) -> None:
     variants = set()
     for folder in args.folders:
         summary = json.loads((Path(folder) / "summary.json").read_text())
-        variants.add(summary["variant"])
+        variants.add((summary["variant"], summary.get("dataset", "SUN")))
         per_seed.update(summary["per_seed"])
     if len(variants) != 1:
-        sys.exit(f"folders hold different variants: {sorted(variants)}")
+        sys.exit(f"folders hold different variants or datasets: {sorted(variants)}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    args.variant = variants.pop()
+    args.variant, args.dataset = variants.pop()
     write_outputs(out, args, per_seed, out / "summary.json")
     print(f"merged {len(per_seed)} seeds into {out}")
 
@@ -454,11 +490,15 @@ def main() -> None:
         default=str(Path(__file__).resolve().parents[1].parent / "shared" / "data"),
         help="the shared data folder (default: ../shared/data of the project root)",
     )
+    a.add_argument("--dataset", choices=sorted(DATASETS), default="SUN",
+                   help="SUN-A, or the CUB stand-in (synthetic 2048-d features)")
     a.set_defaults(func=cmd_data)
     a = sub.add_parser("run", help="run the patched official code, one child per seed")
     a.add_argument("--official", required=True, help="patched copy (see 'patch')")
     a.add_argument("--dataroot", required=True, help="folder written by 'data'")
     a.add_argument("--variant", choices=sorted(VARIANTS), required=True)
+    a.add_argument("--dataset", choices=sorted(DATASETS), default="SUN",
+                   help="which official script's settings (and data folder) to use")
     a.add_argument("--epochs", type=int, default=10)
     a.add_argument("--seeds", type=int, nargs="+", default=[4115, 4116, 4117])
     a.add_argument("--gzsl", action="store_true", help="also train the GZSL classifier")

@@ -1,19 +1,22 @@
-"""skzsl's side of the issue #11 parity record: f-VAEGAN and TF-VAEGAN on SUN-A.
+"""skzsl's side of the issue #11 parity record: f-VAEGAN and TF-VAEGAN on SUN-A and CUB.
 
 Runs ``CLSWGANClassifier(backbone=...)`` with the official SUN settings
 (``scripts/run_sun_tfvaegan.py``, see ``docs/generative_reference.md``) on the
-SUN attribute-annotation benchmark, and after every generator epoch measures
-what the official ``train_images.py`` prints, the same way:
+SUN attribute-annotation benchmark, or with ``--dataset CUB`` the official CUB
+settings (``generative_preset("CUB", backbone)``, from ``scripts/run_cub_tfvaegan.py``)
+on the CUB stand-in, and after every generator epoch measures what the official
+``train_images.py`` prints, the same way:
 
-- **ZSL T1**: 400 synthetic features per unseen class, a softmax classifier over
-  the unseen classes only (N(0, 0.02) init, Adam(lr 5e-4, beta1 0.5), batch 400,
-  full batches, 25 epochs), mean per-class accuracy on the test-unseen
+- **ZSL T1**: ``syn_num`` synthetic features per unseen class (SUN 400, CUB 300), a
+  softmax classifier over the unseen classes only (N(0, 0.02) init, Adam with
+  beta1 0.5 at the script's classifier lr, batch ``syn_num``, full batches,
+  25 epochs), mean per-class accuracy on the test-unseen
   features. ``zsl_t1`` is the best of its 25 epochs **on test**, the official
   code's own selection (for parity only, never a result); ``zsl_t1_last`` is
   its last epoch;
 - CPU seconds (``time.process_time``, one thread) of the generator epoch, of
   the ZSL classifier and, after the last epoch, of the GZSL classifier
-  (real seen + 400 synthetic per unseen class, all 717 classes: the final
+  (real seen + the synthetic unseen features, every class: the final
   classifier of ``fit``), with its last-epoch S / U / H at seen bias 0;
 - peak RSS of the process (``ru_maxrss``).
 
@@ -44,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sklearn.preprocessing import MinMaxScaler  # noqa: E402
 from skorch.callbacks import Callback  # noqa: E402
-from standins import load_sun_attribute_benchmark  # noqa: E402
+from standins import load_cub_standin, load_sun_attribute_benchmark  # noqa: E402
 
 from skzsl._training import (  # noqa: E402
     FullBatchSampler,
@@ -53,7 +56,7 @@ from skzsl._training import (  # noqa: E402
     sampler_loader,
     seeded,
 )
-from skzsl.generative import CLSWGANClassifier  # noqa: E402
+from skzsl.generative import CLSWGANClassifier, generative_preset  # noqa: E402
 from skzsl.generative._feature_generator import FeatureGenerator  # noqa: E402
 from skzsl.generative._nets import ADAM_GAN, ClassifierNet  # noqa: E402
 from skzsl.nn.generative import SoftmaxClassifier, init_normal_  # noqa: E402
@@ -154,11 +157,21 @@ class Probe(Callback):
                 "gzsl_h_test_selected": max(h)}
 
 
-def run(backbone, epochs, seed, threads=1):
+def official_settings(dataset, backbone):
+    """The official script's settings: SUN as written above, CUB from the library's preset."""
+    if dataset == "SUN":
+        return SUN_OFFICIAL
+    preset = generative_preset(dataset, backbone=backbone)
+    return {k: v for k, v in preset.items()
+            if k not in ("backbone", "random_state", "max_epochs")}
+
+
+def run(backbone, epochs, seed, threads=1, dataset="SUN"):
     torch.set_num_threads(threads)
-    data = load_sun_attribute_benchmark()
+    data = load_sun_attribute_benchmark() if dataset == "SUN" else load_cub_standin()
     clf = CLSWGANClassifier(data.class_attributes, backbone=backbone, max_epochs=epochs,
-                            random_state=seed, device="cpu", verbose=0, **SUN_OFFICIAL)
+                            random_state=seed, device="cpu", verbose=0,
+                            **official_settings(dataset, backbone))
     # fit's own steps, with the probe added to the generator net
     X, y_idx = clf._setup_gzsl(data.X_trainval, data.y_trainval)
     clf.device_ = "cpu"
@@ -170,7 +183,7 @@ def run(backbone, epochs, seed, threads=1):
         probe = Probe(clf, data, X_scaled, y_idx, seed, epochs)
         net.callbacks = [*net.callbacks, ("probe", probe)]
         net.fit(X_scaled, y_idx.astype(np.int64))
-    return {"backbone": backbone, "seed": seed, "epochs": probe.rows,
+    return {"backbone": backbone, "dataset": dataset, "seed": seed, "epochs": probe.rows,
             "process_cpu_s": time.process_time() - t_start,
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -222,10 +235,12 @@ def main():
     parser.add_argument("--backbone", choices=["fvaegan", "tfvaegan"], required=True)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=4115)
+    parser.add_argument("--dataset", choices=["SUN", "CUB"], default="SUN",
+                        help="SUN-A, or the CUB stand-in (synthetic 2048-d features)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    result = run(args.backbone, args.epochs, args.seed, args.threads)
+    result = run(args.backbone, args.epochs, args.seed, args.threads, args.dataset)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1))
     print(f"peak RSS {result['peak_rss_mib']:.0f} MiB; wrote {args.out}")
