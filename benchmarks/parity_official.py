@@ -337,7 +337,13 @@ def write_cub_standin(shared: Path, out: Path) -> None:
     assert x.shape == (11788, 2048) and labels.shape == (11788,)
     sio.savemat(out / "res101.mat",
                 {"features": x.T.astype(np.float32), "labels": labels.reshape(-1, 1)})
-    shutil.copyfile(shared / "xlsa17" / "CUB" / "att_splits.mat", out / "att_splits.mat")
+    # image_util.py L36-37 reads train_loc and val_loc even when it does not use them; the shared
+    # att_splits.mat lacks them, sent_splits.mat (same splits) has them
+    splits = {k: v for k, v in sio.loadmat(shared / "xlsa17" / "CUB" / "att_splits.mat").items()
+              if not k.startswith("__")}
+    sent = sio.loadmat(shared / "xlsa17" / "CUB" / "sent_splits.mat")
+    splits.update(train_loc=sent["train_loc"], val_loc=sent["val_loc"])
+    sio.savemat(out / "att_splits.mat", splits)
     print(f"wrote {out}/res101.mat (features 2048 x 11788, 1-based labels) and att_splits.mat")
 
 
