@@ -1,4 +1,4 @@
-"""Reference side of the issue #11 parity record: the official TF-VAEGAN code on SUN-A.
+"""Reference side of the issue #11 parity record: the official TF-VAEGAN code on SUN-A and CUB.
 
 This script never ships or copies official code into this repository. It (1) patches a local
 copy of the official repository that you fetched yourself, (2) writes the SUN
@@ -33,6 +33,14 @@ Official code: github.com/akshitac8/tfvaegan at commit
         --official /work/scratch/tfvaegan_cpu --dataroot /work/scratch/suna_data \
         --variant tfvaegan --epochs 3 --seeds 4115 4116 4117 \
         --out /work/scratch/parity/tfvaegan
+
+The CUB stand-in (``benchmarks/standins.py``: real CUB labels, splits and attributes, synthetic
+2048-d features) runs with the official CUB script's settings (``scripts/run_cub_tfvaegan.py``)::
+
+    python benchmarks/parity_official.py data /work/scratch/cub_standin_data --dataset CUB
+    OMP_NUM_THREADS=1 python benchmarks/parity_official.py run --dataset CUB \
+        --official /work/scratch/tfvaegan_cpu --dataroot /work/scratch/cub_standin_data \
+        --variant fvaegan --epochs 1 --seeds 3483 --gzsl --out /work/scratch/parity/cub_3483
 
 Seeds can also run side by side, one ``run`` per seed with its own ``--out``, then
 ``python benchmarks/parity_official.py merge --out <dir> <dir_seed1> <dir_seed2> ...``

@@ -30,6 +30,8 @@ Usage::
         --seed 4115 --out /tmp/parity_skzsl/fvaegan_4115.json
     python benchmarks/parity_skzsl.py report /tmp/parity_skzsl/fvaegan_*.json \\
         --official /work/scratch/parity/fvaegan_merged/summary.json
+    OMP_NUM_THREADS=1 python benchmarks/parity_skzsl.py --dataset CUB --backbone fvaegan \\
+        --epochs 1 --seed 3483 --out /tmp/parity_skzsl/cub_fvaegan_3483.json
 """
 
 import argparse
