@@ -269,19 +269,15 @@ SUN_FLAGS = [
     "--feed_lr", "0.0001",
 ]  # fmt: skip
 
-# scripts/run_cub_tfvaegan.py L8-12, for the CUB stand-in (``--dataset CUB``)
-CUB_FLAGS = [
-    "--gammaD", "10", "--gammaG", "10", "--gzsl",
-    "--encoded_noise", "--preprocessing", "--image_embedding", "res101",
-    "--class_embedding", "att", "--ngh", "4096", "--ndh", "4096", "--lambda1", "10",
-    "--critic_iter", "5", "--dataset", "CUB", "--batch_size", "64", "--nz", "312",
-    "--latent_size", "312", "--attSize", "312", "--lr", "0.0001",
-    "--classifier_lr", "0.001", "--syn_num", "300", "--nclass_all", "200",
-    "--recons_weight", "0.01", "--a1", "1", "--a2", "1", "--feedback_loop", "2",
-    "--feed_lr", "0.00001", "--dec_lr", "0.0001",
-]  # fmt: skip
-
-DATASETS = {"SUN": (SUN_FLAGS, "102"), "CUB": (CUB_FLAGS, "2048")}
+# scripts/run_cub_tfvaegan.py L8-12, as its differences from the SUN flags above
+# (``--dataset CUB``: the CUB stand-in)
+DATASETS = {
+    "SUN": ({}, "102"),
+    "CUB": ({"--gammaD": "10", "--gammaG": "10", "--dataset": "CUB", "--nz": "312",
+             "--latent_size": "312", "--attSize": "312", "--lr": "0.0001",
+             "--classifier_lr": "0.001", "--syn_num": "300", "--nclass_all": "200",
+             "--a1": "1", "--a2": "1", "--feed_lr": "0.00001", "--dec_lr": "0.0001"}, "2048"),
+}
 
 VARIANTS = {
     "tfvaegan": {},
@@ -387,10 +383,10 @@ def parse_log(text: str) -> list[dict]:
 
 def build_cmd(args: argparse.Namespace, seed: int) -> list[str]:
     dataset_flags, res_size = DATASETS[args.dataset]
-    flags = list(dataset_flags)
+    flags = list(SUN_FLAGS)
     if not args.gzsl:
         flags.remove("--gzsl")
-    for key, val in VARIANTS[args.variant].items():
+    for key, val in {**dataset_flags, **VARIANTS[args.variant]}.items():
         if key in flags:
             flags[flags.index(key) + 1] = val
         else:

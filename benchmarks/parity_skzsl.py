@@ -1,10 +1,10 @@
 """skzsl's side of the issue #11 parity record: f-VAEGAN and TF-VAEGAN on SUN-A and CUB.
 
 Runs ``CLSWGANClassifier(backbone=...)`` with the official SUN settings
-(``scripts/run_sun_tfvaegan.py``, see ``docs/generative_reference.md``) on the
-SUN attribute-annotation benchmark, or with ``--dataset CUB`` the official CUB
-settings (``generative_preset("CUB", backbone)``, from ``scripts/run_cub_tfvaegan.py``)
-on the CUB stand-in, and after every generator epoch measures what the official
+(``generative_preset("SUN", backbone)``, from ``scripts/run_sun_tfvaegan.py``; see
+``docs/generative_reference.md``) on the SUN attribute-annotation benchmark, or with
+``--dataset CUB`` the official CUB settings (``generative_preset("CUB", backbone)``,
+from ``scripts/run_cub_tfvaegan.py``) on the CUB stand-in, and after every generator epoch measures what the official
 ``train_images.py`` prints, the same way:
 
 - **ZSL T1**: ``syn_num`` synthetic features per unseen class (SUN 400, CUB 300), a
@@ -63,13 +63,6 @@ from skzsl.generative._feature_generator import FeatureGenerator  # noqa: E402
 from skzsl.generative._nets import ADAM_GAN, ClassifierNet  # noqa: E402
 from skzsl.nn.generative import SoftmaxClassifier, init_normal_  # noqa: E402
 
-# scripts/run_sun_tfvaegan.py L8-12 (and config_images.py defaults they keep)
-SUN_OFFICIAL = dict(hidden_dim=4096, n_critic=5, batch_size=64, lr=1e-3, gp_weight=10.0,
-                    critic_weight=1.0, adversarial_weight=1.0, decoder_weight=0.01,
-                    feedback_weight=0.1, synthesis_feedback_weight=0.01, decoder_lr=1e-4,
-                    feedback_lr=1e-4, n_synthetic_per_class=400, classifier_lr=5e-4,
-                    classifier_batch_size=400, classifier_max_epochs=25)
-
 
 def per_class_accuracy(y_true, y_pred):
     classes = np.unique(y_true)
@@ -79,8 +72,9 @@ def per_class_accuracy(y_true, y_pred):
 class Probe(Callback):
     """Per generator epoch: CPU time of the epoch, then the official ZSL evaluation."""
 
-    def __init__(self, clf, data, X_scaled, y_idx, seed, last_epoch):
-        self.clf, self.data, self.seed, self.last_epoch = clf, data, seed, last_epoch
+    def __init__(self, clf, data, X_scaled, y_idx, seed, gzsl_after):
+        # gzsl_after: the epoch after which the GZSL classifier runs (None: never)
+        self.clf, self.data, self.seed, self.gzsl_after = clf, data, seed, gzsl_after
         self.X_scaled, self.y_idx = X_scaled, y_idx
         self.rows = []
 
@@ -108,7 +102,7 @@ class Probe(Callback):
             accs = self.zsl_classifier(net, X_syn, column, X_test, y_test, len(unseen))
             row["zsl_cls_cpu_s"] = time.process_time() - t0
             row["zsl_t1"], row["zsl_t1_last"] = max(accs), accs[-1]
-            if epoch == self.last_epoch:
+            if epoch == self.gzsl_after:
                 # the final classifier of fit (real seen + the synthetic unseen features
                 # above, every class), scored on test after each epoch as the official code
                 t0 = time.process_time()
@@ -160,9 +154,8 @@ class Probe(Callback):
 
 
 def official_settings(dataset, backbone):
-    """The official script's settings: SUN as written above, CUB from the library's preset."""
-    if dataset == "SUN":
-        return SUN_OFFICIAL
+    """The official script's settings for ``dataset``: the library's preset, less what
+    each run sets itself."""
     preset = generative_preset(dataset, backbone=backbone)
     return {k: v for k, v in preset.items()
             if k not in ("backbone", "random_state", "max_epochs")}
@@ -182,8 +175,7 @@ def run(backbone, epochs, seed, threads=1, dataset="SUN", gzsl=True):
     t_start = time.process_time()
     with seeded(seed, "cpu"):
         net = clf._build_generator_net(X_scaled, y_idx)
-        # the GZSL classifier after the last epoch; 0 never matches an epoch: no GZSL classifier
-        probe = Probe(clf, data, X_scaled, y_idx, seed, epochs if gzsl else 0)
+        probe = Probe(clf, data, X_scaled, y_idx, seed, gzsl_after=epochs if gzsl else None)
         net.callbacks = [*net.callbacks, ("probe", probe)]
         net.fit(X_scaled, y_idx.astype(np.int64))
     return {"backbone": backbone, "dataset": dataset, "seed": seed, "epochs": probe.rows,
