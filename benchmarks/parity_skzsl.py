@@ -4,8 +4,9 @@ Runs ``CLSWGANClassifier(backbone=...)`` with the official SUN settings
 (``generative_preset("SUN", backbone)``, from ``scripts/run_sun_tfvaegan.py``; see
 ``docs/generative_reference.md``) on the SUN attribute-annotation benchmark, or with
 ``--dataset CUB`` the official CUB settings (``generative_preset("CUB", backbone)``,
-from ``scripts/run_cub_tfvaegan.py``) on the CUB stand-in, and after every generator epoch measures what the official
-``train_images.py`` prints, the same way:
+from ``scripts/run_cub_tfvaegan.py``) on the CUB stand-in, and after every
+generator epoch measures what the official ``train_images.py`` prints, the same
+way:
 
 - **ZSL T1**: ``syn_num`` synthetic features per unseen class (SUN 400, CUB 300), a
   softmax classifier over the unseen classes only (N(0, 0.02) init, Adam with
