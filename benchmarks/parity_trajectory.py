@@ -60,7 +60,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from skorch.callbacks import Callback  # noqa: E402
 
-NETS = ("encoder", "generator", "critic")
+# the networks compared, per backbone (official: Encoder, Generator, Discriminator_D1,
+# AttDec, Feedback)
+NETS = {"fvaegan": ("encoder", "generator", "critic"),
+        "tfvaegan": ("encoder", "generator", "critic", "decoder", "feedback")}
+OFFICIAL_CLASSES = {"encoder": "Encoder", "generator": "Generator", "critic": "Discriminator_D1",
+                    "decoder": "AttDec", "feedback": "Feedback"}
 BATCH = 64
 
 
@@ -127,7 +132,7 @@ def _params(module):
 # --------------------------------------------------------------------------- skzsl side
 
 
-def skzsl_setup(seed):
+def skzsl_setup(seed, backbone):
     """The estimator, its scaled training data and its generator net (not trained)."""
     from parity_skzsl import official_settings
     from sklearn.preprocessing import MinMaxScaler
@@ -137,9 +142,9 @@ def skzsl_setup(seed):
     from skzsl.generative import CLSWGANClassifier
 
     data = load_sun_attribute_benchmark()
-    clf = CLSWGANClassifier(data.class_attributes, backbone="fvaegan", max_epochs=1,
+    clf = CLSWGANClassifier(data.class_attributes, backbone=backbone, max_epochs=1,
                             random_state=seed, device="cpu", verbose=0,
-                            **official_settings("SUN", "fvaegan"))
+                            **official_settings("SUN", backbone))
     X, y_idx = clf._setup_gzsl(data.X_trainval, data.y_trainval)
     clf.device_ = "cpu"
     clf.scaler_ = MinMaxScaler().fit(X)
@@ -150,8 +155,14 @@ def skzsl_setup(seed):
 
 
 class _Snapshots(Callback):
-    def __init__(self, checkpoints):
+    def __init__(self, checkpoints, nets, per_pass):
         self.checkpoints, self.step, self.states, self.gp = set(checkpoints), 0, {}, []
+        self.nets, self.per_pass = nets, per_pass
+
+    def on_epoch_begin(self, net, **kwargs):
+        # iterations per pass (TF-VAEGAN's second pass runs the feedback module): the
+        # trajectory's, as the official loop with its shortened epoch
+        net._per_pass = self.per_pass
 
     def on_batch_begin(self, net, **kwargs):
         self.gp.append(float(net.gp_weight_))
@@ -159,12 +170,15 @@ class _Snapshots(Callback):
     def on_batch_end(self, net, **kwargs):
         self.step += 1
         if self.step in self.checkpoints:
-            self.states[self.step] = {n: _params(getattr(net.module_, n)) for n in NETS}
+            self.states[self.step] = {n: _params(getattr(net.module_, n)) for n in self.nets}
 
 
-def skzsl_trajectory(seed, draws_seed, steps, checkpoints, fused):
-    """skzsl's generator net trained ``steps`` iterations on the replayed draws."""
-    data, clf, X_scaled, y_idx, net = skzsl_setup(seed)
+def skzsl_trajectory(backbone, seed, draws_seed, steps, epochs, checkpoints, fused):
+    """skzsl's generator net trained ``epochs`` epochs of ``steps`` iterations per pass
+    on the replayed draws."""
+    data, clf, X_scaled, y_idx, net = skzsl_setup(seed, backbone)
+    nets, per_epoch = NETS[backbone], steps * net.n_passes
+    total = per_epoch * epochs
     draws = Draws(draws_seed, len(X_scaled), net.module.encoder.mean.out_features)
     n_critic = net.n_critic
 
@@ -173,21 +187,21 @@ def skzsl_trajectory(seed, draws_seed, steps, checkpoints, fused):
             pass
 
         def __len__(self):
-            return steps
+            return per_epoch
 
         def __iter__(self):
-            for _ in range(steps):
+            for _ in range(per_epoch):
                 yield torch.cat([draws.index() for _ in range(n_critic)]).numpy()
 
-    snaps = _Snapshots([*checkpoints, steps])
+    snaps = _Snapshots([*checkpoints, total], nets, steps)
     net.set_params(iterator_train__make_sampler=Replay, optimizer__fused=fused,
                    callbacks=[*net.callbacks, ("snapshots", snaps)])
     net.initialize()
-    init = {n: _params(getattr(net.module_, n)) for n in NETS}
+    init = {n: _params(getattr(net.module_, n)) for n in nets}
     with replayed(draws):
-        net.partial_fit(X_scaled, y_idx)
+        net.partial_fit(X_scaled, y_idx, epochs=epochs)
     return {"init": init, "states": snaps.states, "gp": snaps.gp, "draws": dict(draws.count),
-            "net": net, "clf": clf, "data": data, "X": X_scaled, "y": y_idx}
+            "net": net, "clf": clf, "data": data, "X": X_scaled, "y": y_idx, "total": total}
 
 
 # ------------------------------------------------------------------------ official side
@@ -205,7 +219,8 @@ def official_trajectory(work):
     sys.path.insert(0, official)
     from parity_official import build_cmd
 
-    ns = argparse.Namespace(dataset="SUN", variant="fvaegan", gzsl=False, epochs=1,
+    ns = argparse.Namespace(dataset="SUN", variant=spec["backbone"], gzsl=False,
+                            epochs=spec["epochs"],
                             dataroot=spec["dataroot"])
     sys.argv = build_cmd(ns, spec["seed"])[2:]
     import config_images
@@ -231,13 +246,17 @@ def official_trajectory(work):
 
         cls.__init__ = __init__
 
-    def stop(self):  # the generator's eval(): the loop is over, stop before synthesis
-        states[steps] = {n: _params(m) for n, m in nets.items()}
+    evals = {"n": 0}
+
+    def stop(self):  # the generator's eval(): an epoch is over; after the last, stop
+        evals["n"] += 1
+        if evals["n"] < spec["epochs"]:
+            return torch.nn.Module.eval(self)
+        states[spec["total"]] = {n: _params(m) for n, m in nets.items()}
         raise _Stop
 
-    wrap(model.Encoder, "encoder")
-    wrap(model.Generator, "generator")
-    wrap(model.Discriminator_D1, "critic")
+    for key in spec["init"]:
+        wrap(getattr(model, OFFICIAL_CLASSES[key]), key)
     model.Generator.eval = stop
     loader_init = util.DATA_LOADER.__init__
 
@@ -250,7 +269,7 @@ def official_trajectory(work):
         assert mine.shape == X.shape and att.shape == rows.shape, (mine.shape, X.shape)
         report["features"] = float(np.abs(mine - X).max())
         report["attributes"] = float(np.abs(att - rows).max())
-        self.ntrain = steps * BATCH  # the epoch loop runs `steps` generator iterations
+        self.ntrain = steps * BATCH  # each pass of the epoch runs `steps` iterations
 
     calls = {"n": 0}
 
@@ -345,11 +364,13 @@ def _distance(a, b, init):
 
 def compare_generator(args, work):
     torch.set_num_threads(1)
+    run = (args.backbone, args.seed, args.draws_seed, args.steps, args.epochs, args.checkpoints)
     print("skzsl, fused Adam ...", flush=True)
-    fused = skzsl_trajectory(args.seed, args.draws_seed, args.steps, args.checkpoints, True)
+    fused = skzsl_trajectory(*run, True)
     print("skzsl, per-tensor Adam ...", flush=True)
-    plain = skzsl_trajectory(args.seed, args.draws_seed, args.steps, args.checkpoints, False)
-    for n in NETS:
+    plain = skzsl_trajectory(*run, False)
+    nets, total = NETS[args.backbone], plain["total"]
+    for n in nets:
         for p, q in zip(fused["init"][n], plain["init"][n], strict=True):
             assert torch.equal(p, q), "the two skzsl runs must start from the same weights"
     net = fused["net"]
@@ -359,20 +380,22 @@ def compare_generator(args, work):
                 "dataroot": str(Path(args.dataroot).resolve()), "seed": args.seed,
                 "draws_seed": args.draws_seed, "n_train": len(fused["X"]),
                 "latent": net.module_.encoder.mean.out_features, "n_critic": net.n_critic,
-                "steps": args.steps, "checkpoints": args.checkpoints, "init": fused["init"]},
+                "steps": args.steps, "epochs": args.epochs, "total": total,
+                "checkpoints": args.checkpoints,
+                "init": fused["init"], "backbone": args.backbone},
                work / "spec.pt")
     print("official ...", flush=True)
     _subprocess("official", work)
     off = torch.load(work / "official.pt")
     rows = []
-    for step in sorted(set(args.checkpoints) | {args.steps}):
-        if step > args.steps:
+    for step in sorted(set(args.checkpoints) | {total}):
+        if step > total:
             continue
         row = {"step": step}
         for name, a, b in (("official", off, plain), ("fused", fused, plain),
                            ("official_fused", off, fused)):
             per_net = [_distance(a["states"][step][n], b["states"][step][n], plain["init"][n])
-                       for n in NETS]
+                       for n in nets]
             row[name] = {"max_abs": max(d[0] for d in per_net),
                          "relative": max(d[1] for d in per_net)}
         rows.append(row)
@@ -410,37 +433,52 @@ class ZSLProbe:
         self.weight = module.linear.weight.detach().clone()
         self.bias = module.linear.bias.detach().clone()
 
-    def synthesize(self, generator_params):
+    @contextlib.contextmanager
+    def loaded(self, state):
+        """The net with the weights of ``state`` (a trajectory's checkpoint), restored after."""
+        module = self.net.module_
+        kept = {n: _params(getattr(module, n)) for n in state}
+        for weights in (state, kept):
+            with torch.no_grad():
+                for n, params in weights.items():
+                    for p, q in zip(getattr(module, n).parameters(), params, strict=True):
+                        p.copy_(q)
+            if weights is state:
+                module.eval()
+                yield self.net
+
+    def features(self, state):
+        """Synthetic features (classifier input), their columns, and the test inputs."""
         from skzsl.generative._feature_generator import FeatureGenerator
 
-        generator = self.net.module_.generator
-        kept = _params(generator)
-        with torch.no_grad():
-            for p, q in zip(generator.parameters(), generator_params, strict=True):
-                p.copy_(q)
-        self.net.module_.eval()
-        counts = np.zeros(len(self.clf.classes_), dtype=int)
-        counts[self.unseen] = self.clf.n_synthetic_per_class
-        X_syn, y_syn = FeatureGenerator(self.net, self.clf.class_attributes_, None
-                                        ).sample_counts(counts, self.seed)
-        with torch.no_grad():
-            for p, q in zip(generator.parameters(), kept, strict=True):
-                p.copy_(q)
-        return X_syn.astype(np.float32), np.searchsorted(self.unseen, y_syn)
+        clf = self.clf
+        counts = np.zeros(len(clf.classes_), dtype=int)
+        counts[self.unseen] = clf.n_synthetic_per_class
+        with self.loaded(state) as net:
+            X_syn, y_syn = FeatureGenerator(net, clf.class_attributes_, None).sample_counts(
+                counts, self.seed)
+            X_syn = clf._classifier_input(X_syn.astype(np.float32), net)
+            X_test = clf._classifier_input(self.X_test, net)
+        return X_syn, np.searchsorted(self.unseen, y_syn), X_test
 
-    def accuracies(self, X_syn, column):
+    def accuracies(self, X_syn, column, X_test):
         """Test-unseen accuracy after each classifier epoch, and the trained layer."""
         from parity_skzsl import per_class_accuracy
 
         from skzsl._training import FullBatchSampler, build_net, gather, sampler_loader
         from skzsl.generative._nets import ADAM_GAN, ClassifierNet
-        from skzsl.nn.generative import SoftmaxClassifier
+        from skzsl.nn.generative import SoftmaxClassifier, init_normal_
 
-        clf, X_test, y_test, accs = self.clf, self.X_test, self.y_test, []
+        clf, y_test, accs = self.clf, self.y_test, []
         module = SoftmaxClassifier(X_syn.shape[1], len(self.unseen))
         with torch.no_grad():
-            module.linear.weight.copy_(self.weight)
-            module.linear.bias.copy_(self.bias)
+            # the fixed initial weights; wider inputs (TF-VAEGAN) draw theirs from the seed
+            if module.linear.weight.shape == self.weight.shape:
+                module.linear.weight.copy_(self.weight)
+                module.linear.bias.copy_(self.bias)
+            else:
+                torch.manual_seed(self.seed)
+                init_normal_(module)
 
         class Score(Callback):
             def on_epoch_end(self, cls_net, **kwargs):
@@ -472,16 +510,17 @@ class ZSLProbe:
         return accs, module.linear
 
 
-def compare_classifier(args, work, probe, generator_params):
-    """The official ZSL classifier and skzsl's on the same synthetic features and draws."""
-    X_syn, column = probe.synthesize(generator_params)
+def compare_classifier(args, work, probe, state):
+    """The official ZSL classifier and skzsl's on the same synthetic features and draws
+    (f-VAEGAN: the classifier reads the features only)."""
+    X_syn, column, X_test = probe.features(state)
     torch.save({"official": str(Path(args.official).resolve()),
                 "dataroot": str(Path(args.dataroot).resolve()), "seed": args.seed,
                 "draws_seed": args.draws_seed, "X_syn": torch.as_tensor(X_syn),
                 "column": torch.as_tensor(column), "X_test": torch.as_tensor(probe.X_test),
                 "y_test": torch.as_tensor(probe.y_test), "weight": probe.weight,
                 "bias": probe.bias}, work / "cls_spec.pt")
-    accs, layer = probe.accuracies(X_syn, column)
+    accs, layer = probe.accuracies(X_syn, column, X_test)
     _subprocess("official-classifier", work)
     off = torch.load(work / "official_cls.pt")
     dist = _distance([off["weight"], off["bias"]], [layer.weight.detach(), layer.bias.detach()],
@@ -497,8 +536,9 @@ def zsl_t1_of_trajectories(probe, states, steps):
     last epoch's accuracy, of each code's generator at each of ``steps``."""
     out = {}
     for step in steps:
+        print(f"ZSL T1 at iteration {step} ...", flush=True)
         for code, run in states.items():
-            accs, _ = probe.accuracies(*probe.synthesize(run[step]["generator"]))
+            accs, _ = probe.accuracies(*probe.features(run[step]))
             out.setdefault(str(step), {})[code] = {"t1": max(accs), "last": accs[-1]}
     return out
 
@@ -512,7 +552,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--official", required=True, help="patched copy of akshitac8/tfvaegan")
     parser.add_argument("--dataroot", required=True, help="parity_official.py data output")
-    parser.add_argument("--steps", type=int, default=162)
+    parser.add_argument("--backbone", choices=list(NETS), default="fvaegan")
+    parser.add_argument("--steps", type=int, default=162,
+                        help="generator iterations per pass (TF-VAEGAN: two passes per epoch)")
+    parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--checkpoints", type=int, nargs="+",
                         default=[1, 2, 5, 10, 20, 50, 100])
     parser.add_argument("--seed", type=int, default=4115, help="initial weights")
@@ -523,17 +566,20 @@ def main():
         work = Path(tmp)
         generator, run, states = compare_generator(args, work)
         probe = ZSLProbe(run, args.seed, args.draws_seed)
-        classifier = compare_classifier(args, work, probe, run["states"][args.steps]["generator"])
-        per_epoch = -(-len(run["X"]) // BATCH)
-        evaluate = sorted(s for s in {*args.checkpoints, args.steps}
-                          if s <= args.steps and (s % per_epoch == 0 or s == args.steps))
+        total = run["total"]
+        classifier = (compare_classifier(args, work, probe, run["states"][total])
+                      if args.backbone == "fvaegan" else {})
+        per_pass = -(-len(run["X"]) // BATCH)  # iterations in a pass of a full epoch
+        evaluate = sorted(s for s in {*args.checkpoints, total}
+                          if s <= total and (s % per_pass == 0 or s == total))
         zsl = zsl_t1_of_trajectories(probe, states, evaluate)
-    result = {"seed": args.seed, "draws_seed": args.draws_seed, "steps": args.steps,
+    result = {"backbone": args.backbone, "seed": args.seed, "draws_seed": args.draws_seed,
+              "steps": args.steps, "epochs": args.epochs, "iterations": total,
               "generator": generator, "classifier": classifier, "zsl_t1": zsl}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1))
     print("Weights after each checkpoint (largest absolute difference; relative: "
-          "||a - b|| / ||b - initial||, the largest over the three networks)\n")
+          "||a - b|| / ||b - initial||, the largest over the networks)\n")
     print("| iteration | official vs skzsl per-tensor Adam | official vs skzsl fused Adam | "
           "skzsl fused vs per-tensor Adam (rounding floor) |\n|---|---|---|---|")
     for row in generator["rows"]:
