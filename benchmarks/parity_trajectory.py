@@ -84,11 +84,12 @@ class Draws:
 
     def eps(self):
         self.count["eps"] += 1
-        return torch.randn(BATCH, self.latent, generator=self.gen["eps"])
+        # float32 whatever the default dtype: the same numbers in both processes
+        return torch.randn(BATCH, self.latent, generator=self.gen["eps"], dtype=torch.float32)
 
     def alpha(self):
         self.count["alpha"] += 1
-        return torch.rand(BATCH, 1, generator=self.gen["alpha"])
+        return torch.rand(BATCH, 1, generator=self.gen["alpha"], dtype=torch.float32)
 
 
 def _shape(args):
@@ -105,7 +106,7 @@ def replayed(draws):
 
     def _randn(*args, **kwargs):
         if _shape(args) == (BATCH, draws.latent) and "generator" not in kwargs:
-            return draws.eps().to(kwargs.get("dtype") or torch.float32)
+            return draws.eps().to(kwargs.get("dtype") or torch.get_default_dtype())
         return randn(*args, **kwargs)
 
     def _randn_like(tensor, **kwargs):
@@ -115,7 +116,7 @@ def replayed(draws):
 
     def _rand(*args, **kwargs):
         if _shape(args) == (BATCH, 1) and "generator" not in kwargs:
-            return draws.alpha().to(kwargs.get("dtype") or torch.float32)
+            return draws.alpha().to(kwargs.get("dtype") or torch.get_default_dtype())
         return rand(*args, **kwargs)
 
     torch.randn, torch.randn_like, torch.rand = _randn, _randn_like, _rand
@@ -173,9 +174,10 @@ class _Snapshots(Callback):
             self.states[self.step] = {n: _params(getattr(net.module_, n)) for n in self.nets}
 
 
-def skzsl_trajectory(backbone, seed, draws_seed, steps, epochs, checkpoints, fused):
+def skzsl_trajectory(backbone, seed, draws_seed, steps, epochs, checkpoints, fused,
+                     float64=False):
     """skzsl's generator net trained ``epochs`` epochs of ``steps`` iterations per pass
-    on the replayed draws."""
+    on the replayed draws (``float64``: networks and data in double precision)."""
     data, clf, X_scaled, y_idx, net = skzsl_setup(seed, backbone)
     nets, per_epoch = NETS[backbone], steps * net.n_passes
     total = per_epoch * epochs
@@ -198,6 +200,9 @@ def skzsl_trajectory(backbone, seed, draws_seed, steps, epochs, checkpoints, fus
                    callbacks=[*net.callbacks, ("snapshots", snaps)])
     net.initialize()
     init = {n: _params(getattr(net.module_, n)) for n in nets}
+    if float64:
+        net.module_.double()  # in place: the optimizers keep their parameters
+        X_scaled = X_scaled.astype(np.float64)
     with replayed(draws):
         net.partial_fit(X_scaled, y_idx, epochs=epochs)
     return {"init": init, "states": snaps.states, "gp": snaps.gp, "draws": dict(draws.count),
@@ -269,6 +274,11 @@ def official_trajectory(work):
         assert mine.shape == X.shape and att.shape == rows.shape, (mine.shape, X.shape)
         report["features"] = float(np.abs(mine - X).max())
         report["attributes"] = float(np.abs(att - rows).max())
+        if spec["float64"]:
+            # isolate the computation: the seen classes' rows as skzsl's (one float32
+            # rounding apart after the two codes' L2 normalisations)
+            self.attribute = self.attribute.clone()
+            self.attribute[self.train_label] = torch.as_tensor(rows, dtype=torch.float32)
         self.ntrain = steps * BATCH  # each pass of the epoch runs `steps` iterations
 
     calls = {"n": 0}
@@ -286,6 +296,10 @@ def official_trajectory(work):
 
     util.DATA_LOADER.__init__ = init_loader
     util.DATA_LOADER.next_seen_batch = next_seen_batch
+    if spec["float64"]:
+        # the networks, the loop's buffers (torch.FloatTensor) and its constants in double
+        torch.set_default_dtype(torch.float64)
+        torch.FloatTensor = torch.DoubleTensor
     with replayed(draws):
         try:
             runpy.run_path("train_images.py", run_name="__main__")
@@ -366,9 +380,9 @@ def compare_generator(args, work):
     torch.set_num_threads(1)
     run = (args.backbone, args.seed, args.draws_seed, args.steps, args.epochs, args.checkpoints)
     print("skzsl, fused Adam ...", flush=True)
-    fused = skzsl_trajectory(*run, True)
+    fused = skzsl_trajectory(*run, True, args.float64)
     print("skzsl, per-tensor Adam ...", flush=True)
-    plain = skzsl_trajectory(*run, False)
+    plain = skzsl_trajectory(*run, False, args.float64)
     nets, total = NETS[args.backbone], plain["total"]
     for n in nets:
         for p, q in zip(fused["init"][n], plain["init"][n], strict=True):
@@ -382,7 +396,7 @@ def compare_generator(args, work):
                 "latent": net.module_.encoder.mean.out_features, "n_critic": net.n_critic,
                 "steps": args.steps, "epochs": args.epochs, "total": total,
                 "checkpoints": args.checkpoints,
-                "init": fused["init"], "backbone": args.backbone},
+                "init": fused["init"], "backbone": args.backbone, "float64": args.float64},
                work / "spec.pt")
     print("official ...", flush=True)
     _subprocess("official", work)
@@ -556,6 +570,8 @@ def main():
     parser.add_argument("--steps", type=int, default=162,
                         help="generator iterations per pass (TF-VAEGAN: two passes per epoch)")
     parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--float64", action="store_true",
+                        help="both codes in double precision; the weights only (no ZSL T1)")
     parser.add_argument("--checkpoints", type=int, nargs="+",
                         default=[1, 2, 5, 10, 20, 50, 100])
     parser.add_argument("--seed", type=int, default=4115, help="initial weights")
@@ -568,12 +584,13 @@ def main():
         probe = ZSLProbe(run, args.seed, args.draws_seed)
         total = run["total"]
         classifier = (compare_classifier(args, work, probe, run["states"][total])
-                      if args.backbone == "fvaegan" else {})
+                      if args.backbone == "fvaegan" and not args.float64 else {})
         per_pass = -(-len(run["X"]) // BATCH)  # iterations in a pass of a full epoch
         evaluate = sorted(s for s in {*args.checkpoints, total}
                           if s <= total and (s % per_pass == 0 or s == total))
-        zsl = zsl_t1_of_trajectories(probe, states, evaluate)
-    result = {"backbone": args.backbone, "seed": args.seed, "draws_seed": args.draws_seed,
+        zsl = {} if args.float64 else zsl_t1_of_trajectories(probe, states, evaluate)
+    result = {"backbone": args.backbone, "float64": args.float64, "seed": args.seed,
+              "draws_seed": args.draws_seed,
               "steps": args.steps, "epochs": args.epochs, "iterations": total,
               "generator": generator, "classifier": classifier, "zsl_t1": zsl}
     args.out.parent.mkdir(parents=True, exist_ok=True)
