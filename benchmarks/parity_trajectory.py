@@ -1,4 +1,4 @@
-"""Matched trajectories: skzsl's f-VAEGAN and the official code, same weights, same draws.
+"""Matched trajectories: skzsl's VAE-GAN backbones and the official code, same weights and draws.
 
 The seed-level parity record (``parity_skzsl.py`` against ``parity_official.py``)
 compares two distributions of ZSL T1 with a few seeds each. This script removes
@@ -6,36 +6,47 @@ the seeds: both codes start from the same weights and consume the same random
 numbers, so any difference in what they compute shows up directly in the
 weights they reach.
 
-Generator training (``generator``): skzsl's ``CLSWGANClassifier(backbone="fvaegan")``
-with the official SUN settings builds its networks; their weights are copied
-into the official ``Encoder``, ``Generator`` and ``Discriminator_D1``. Both codes
-then train for ``--steps`` generator iterations on SUN-A, each reading its own
-copy of the data (the script first checks that the scaled features and the
-attribute rows agree). Three streams of random numbers are drawn from their own
-seeded generators and replayed to both codes in the order each asks for them:
-the critic batches (``randperm(n_train)[:64]``: the official ``next_seen_batch``
-and skzsl's batch sampler), the encoder's reparameterisation noise (official
-``torch.randn``, skzsl ``torch.randn_like``) and the gradient penalty's
-interpolation weights (``torch.rand`` in both). The official code runs in a
-subprocess: its ``train_images.py`` unchanged from the patched CPU copy, with
-the classes and the data loader wrapped at run time (weights loaded after
-construction, replayed batches, a stop before synthesis). At each checkpoint
-the script compares the weights of the two codes; as a floor, it compares skzsl
-with fused Adam (the library default) against skzsl with PyTorch's per-tensor
-Adam, the same update with a different rounding. It also compares the
-adaptive gradient-penalty weight of every iteration.
+Generator training: skzsl's ``CLSWGANClassifier(backbone=...)`` (``--backbone``
+``fvaegan`` or ``tfvaegan``) with the official SUN settings builds its
+networks; their weights are copied into the official ``Encoder``,
+``Generator``, ``Discriminator_D1`` (and, for TF-VAEGAN, ``AttDec`` and
+``Feedback``). Both codes then train for ``--epochs`` epochs of ``--steps``
+generator iterations per pass (TF-VAEGAN: a second pass through the feedback
+module) on SUN-A, each reading its own copy of the data (the script first
+checks that the scaled features and the attribute rows agree). Three streams of
+random numbers are drawn from their own seeded generators and replayed to both
+codes in the order each asks for them: the critic batches
+(``randperm(n_train)[:64]``: the official ``next_seen_batch`` and skzsl's batch
+sampler), the encoder's reparameterisation noise (official ``torch.randn``,
+skzsl ``torch.randn_like``) and the gradient penalty's interpolation weights
+(``torch.rand`` in both). The official code runs in a subprocess: its
+``train_images.py`` unchanged from the patched CPU copy, with the classes and
+the data loader wrapped at run time (weights loaded after construction,
+replayed batches, an epoch shortened to ``--steps`` iterations per pass, a
+stop before the last synthesis). At each checkpoint the script compares the
+weights of the two codes; as a floor, it compares skzsl with fused Adam (the
+library default) against skzsl with PyTorch's per-tensor Adam, the same update
+with a different rounding. It also compares the adaptive gradient-penalty
+weight of every iteration. ``--float64`` runs both codes in double precision,
+with the seen classes' attribute rows made identical (the two codes' float32
+L2 normalisations differ by one rounding).
 
-Final classifier (``classifier``): the official ``CLASSIFIER`` (ZSL mode) and
-skzsl's final-classifier net, from the same initial weights, on the same
-synthetic features (skzsl's generator after the trajectory, 400 per unseen
-class), with the same per-epoch permutations: test-unseen accuracy after each
-of the 25 epochs.
+Final classifier (f-VAEGAN, float32): the official ``CLASSIFIER`` (ZSL mode)
+and skzsl's final-classifier net, from the same initial weights, on the same
+synthetic features, with the same per-epoch permutations: test-unseen accuracy
+after each of the 25 epochs, and the trained weights.
+
+ZSL T1 (float32): at each checkpoint that ends a real epoch, each code's
+generator is evaluated the official way (400 synthetic features per unseen
+class, the 25-epoch classifier, the best epoch on test: for parity only) by
+skzsl's evaluation code with every draw fixed, so the three trajectories
+differ only by what their weights have become.
 
 Usage::
 
     OMP_NUM_THREADS=1 python benchmarks/parity_trajectory.py \\
         --official /work/scratch/tfvaegan_cpu --dataroot /work/scratch/suna_data \\
-        --steps 162 --checkpoints 1 2 5 10 20 50 100 162 --out /tmp/trajectory.json
+        --steps 1620 --checkpoints 1 2 5 10 20 50 100 162 324 --out /tmp/trajectory.json
 
 ``--official`` is a copy patched by ``parity_official.py patch``, ``--dataroot``
 the folder written by ``parity_official.py data``. The script never stores
