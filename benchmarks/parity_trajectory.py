@@ -412,6 +412,9 @@ def compare_generator(args, work):
     print("official ...", flush=True)
     _subprocess("official", work)
     off = torch.load(work / "official.pt")
+    if off["draws"] != plain["draws"]:
+        sys.exit(f"the two codes asked for different numbers of draws: {off['draws']} against "
+                 f"{plain['draws']}; the replay is not matched")
     rows = []
     for step in sorted(set(args.checkpoints) | {total}):
         if step > total:
