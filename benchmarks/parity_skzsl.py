@@ -70,6 +70,29 @@ def per_class_accuracy(y_true, y_pred):
     return float(np.mean([np.mean(y_pred[y_true == c] == c) for c in classes]))
 
 
+def final_classifier_net(clf, module, tests, predict_batch_size=4096, **kwargs):
+    """The final classifier's skorch net over ``module``, as ``fit`` trains it (full
+    wrap-around batches), scoring each of ``tests`` (``{name: (X, y)}``) after every epoch.
+
+    Returns the net (not fitted) and ``{name: accuracies}``, filled as it trains.
+    """
+    accs = {name: [] for name in tests}
+
+    class Score(Callback):
+        def on_epoch_end(self, cls_net, **kwargs):
+            for name, (X_test, y_test) in tests.items():
+                scores = gather(cls_net.forward_iter(X_test), dtype=np.float32)
+                accs[name].append(per_class_accuracy(y_test, scores.argmax(1)))
+
+    cls_net = build_net(ClassifierNet, module, max_epochs=clf.classifier_max_epochs,
+                        batch_size=clf.classifier_batch_size, lr=clf.classifier_lr,
+                        device=clf.device_, verbose=0, optimizer=ADAM_GAN,
+                        callbacks=[("score", Score())], predict_batch_size=predict_batch_size,
+                        iterator_train=sampler_loader,
+                        iterator_train__make_sampler=FullBatchSampler, **kwargs)
+    return cls_net, accs
+
+
 class Probe(Callback):
     """Per generator epoch: CPU time of the epoch, then the official ZSL evaluation."""
 
@@ -119,21 +142,8 @@ class Probe(Callback):
         features = clf._classifier_input(X, net)
         tests = {name: (clf._classifier_input(X_test, net), y_test)
                  for name, (X_test, y_test) in tests.items()}
-        accs = {name: [] for name in tests}
-
-        class Score(Callback):
-            def on_epoch_end(self, cls_net, **kwargs):
-                for name, (X_test, y_test) in tests.items():
-                    scores = gather(cls_net.forward_iter(X_test), dtype=np.float32)
-                    accs[name].append(per_class_accuracy(y_test, scores.argmax(1)))
-
         module = init_normal_(SoftmaxClassifier(features.shape[1], n_classes))
-        cls_net = build_net(ClassifierNet, module, max_epochs=clf.classifier_max_epochs,
-                            batch_size=clf.classifier_batch_size, lr=clf.classifier_lr,
-                            device=clf.device_, verbose=0, optimizer=ADAM_GAN,
-                            callbacks=[("score", Score())], predict_batch_size=4096,
-                            iterator_train=sampler_loader,
-                            iterator_train__make_sampler=FullBatchSampler)
+        cls_net, accs = final_classifier_net(clf, module, tests)
         cls_net.fit(features, y.astype(np.int64))
         return accs
 
@@ -162,17 +172,23 @@ def official_settings(dataset, backbone):
             if k not in ("backbone", "random_state", "max_epochs")}
 
 
-def run(backbone, epochs, seed, threads=1, dataset="SUN", gzsl=True):
-    torch.set_num_threads(threads)
+def setup(dataset, backbone, epochs, seed):
+    """The estimator with the official settings, its data, and ``fit``'s first steps:
+    the scaled training features and their class positions."""
     data = load_sun_attribute_benchmark() if dataset == "SUN" else load_cub_standin()
     clf = CLSWGANClassifier(data.class_attributes, backbone=backbone, max_epochs=epochs,
                             random_state=seed, device="cpu", verbose=0,
                             **official_settings(dataset, backbone))
-    # fit's own steps, with the probe added to the generator net
     X, y_idx = clf._setup_gzsl(data.X_trainval, data.y_trainval)
     clf.device_ = "cpu"
     clf.scaler_ = MinMaxScaler().fit(X)
-    X_scaled = clf._scale(X).astype(np.float32)
+    return data, clf, clf._scale(X).astype(np.float32), y_idx
+
+
+def run(backbone, epochs, seed, threads=1, dataset="SUN", gzsl=True):
+    torch.set_num_threads(threads)
+    # fit's own steps, with the probe added to the generator net
+    data, clf, X_scaled, y_idx = setup(dataset, backbone, epochs, seed)
     t_start = time.process_time()
     with seeded(seed, "cpu"):
         net = clf._build_generator_net(X_scaled, y_idx)

@@ -145,22 +145,12 @@ def _params(module):
 
 
 def skzsl_setup(seed, backbone):
-    """The estimator, its scaled training data and its generator net (not trained)."""
-    from parity_skzsl import official_settings
-    from sklearn.preprocessing import MinMaxScaler
-    from standins import load_sun_attribute_benchmark
+    """The estimator, its data, its scaled training data and its generator net (not trained)."""
+    from parity_skzsl import setup
 
     from skzsl._training import seeded
-    from skzsl.generative import CLSWGANClassifier
 
-    data = load_sun_attribute_benchmark()
-    clf = CLSWGANClassifier(data.class_attributes, backbone=backbone, max_epochs=1,
-                            random_state=seed, device="cpu", verbose=0,
-                            **official_settings("SUN", backbone))
-    X, y_idx = clf._setup_gzsl(data.X_trainval, data.y_trainval)
-    clf.device_ = "cpu"
-    clf.scaler_ = MinMaxScaler().fit(X)
-    X_scaled = clf._scale(X).astype(np.float32)
+    data, clf, X_scaled, y_idx = setup("SUN", backbone, 1, seed)
     with seeded(seed, "cpu"):
         net = clf._build_generator_net(X_scaled, y_idx)
     return data, clf, X_scaled, y_idx.astype(np.int64), net
@@ -227,18 +217,22 @@ class _Stop(Exception):
     pass
 
 
+def _enter_official(spec, variant, epochs):
+    """Make this process the official code's: its folder, its imports, and the command
+    line of ``parity_official.py run`` (SUN, ``variant``, no GZSL classifier)."""
+    from parity_official import build_cmd
+
+    os.chdir(spec["official"])
+    sys.path.insert(0, spec["official"])
+    ns = argparse.Namespace(dataset="SUN", variant=variant, gzsl=False, epochs=epochs,
+                            dataroot=spec["dataroot"])
+    sys.argv = build_cmd(ns, spec["seed"])[2:]
+
+
 def official_trajectory(work):
     """Runs in a subprocess: the official ``train_images.py`` on the replayed draws."""
     spec = torch.load(work / "spec.pt")
-    official = spec["official"]
-    os.chdir(official)
-    sys.path.insert(0, official)
-    from parity_official import build_cmd
-
-    ns = argparse.Namespace(dataset="SUN", variant=spec["backbone"], gzsl=False,
-                            epochs=spec["epochs"],
-                            dataroot=spec["dataroot"])
-    sys.argv = build_cmd(ns, spec["seed"])[2:]
+    _enter_official(spec, spec["backbone"], spec["epochs"])
     import config_images
     import datasets.image_util as util
     import networks.TFVAEGAN_model as model
@@ -323,14 +317,7 @@ def official_trajectory(work):
 def official_classifier(work):
     """Runs in a subprocess: the official ZSL ``CLASSIFIER`` on given features and draws."""
     spec = torch.load(work / "cls_spec.pt")
-    official = spec["official"]
-    os.chdir(official)
-    sys.path.insert(0, official)
-    from parity_official import build_cmd
-
-    ns = argparse.Namespace(dataset="SUN", variant="fvaegan", gzsl=False, epochs=1,
-                            dataroot=spec["dataroot"])
-    sys.argv = build_cmd(ns, spec["seed"])[2:]
+    _enter_official(spec, "fvaegan", 1)
     import classifiers.classifier_images as classifier
     import datasets.image_util as util
     from config_images import opt
@@ -448,18 +435,13 @@ class ZSLProbe:
     """
 
     def __init__(self, run, seed, draws_seed):
-        from skzsl.nn.generative import SoftmaxClassifier, init_normal_
-
         self.net, self.clf, data = run["net"], run["clf"], run["data"]
         self.seed, self.draws_seed = seed, draws_seed
         self.unseen = np.flatnonzero(~self.clf._seen_mask)
         self.X_test = self.clf._scale(data.X_test_unseen).astype(np.float32)
         self.y_test = np.searchsorted(self.unseen,
                                       self.clf.class_attributes_.index_of(data.y_test_unseen))
-        torch.manual_seed(seed)
-        module = init_normal_(SoftmaxClassifier(data.X_trainval.shape[1], len(self.unseen)))
-        self.weight = module.linear.weight.detach().clone()
-        self.bias = module.linear.bias.detach().clone()
+        self._initial = {}
 
     @contextlib.contextmanager
     def loaded(self, state):
@@ -489,36 +471,30 @@ class ZSLProbe:
             X_test = clf._classifier_input(self.X_test, net)
         return X_syn, np.searchsorted(self.unseen, y_syn), X_test
 
-    def accuracies(self, X_syn, column, X_test):
-        """Test-unseen accuracy after each classifier epoch, and the trained layer."""
-        from parity_skzsl import per_class_accuracy
-
-        from skzsl._training import FullBatchSampler, build_net, gather, sampler_loader
-        from skzsl.generative._nets import ADAM_GAN, ClassifierNet
+    def initial(self, n_features):
+        """The classifier's initial weight and bias for ``n_features`` inputs (drawn once)."""
         from skzsl.nn.generative import SoftmaxClassifier, init_normal_
 
-        clf, y_test, accs = self.clf, self.y_test, []
+        if n_features not in self._initial:
+            torch.manual_seed(self.seed)
+            layer = init_normal_(SoftmaxClassifier(n_features, len(self.unseen))).linear
+            self._initial[n_features] = (layer.weight.detach(), layer.bias.detach())
+        return self._initial[n_features]
+
+    def accuracies(self, X_syn, column, X_test):
+        """Test-unseen accuracy after each classifier epoch, and the trained layer."""
+        from parity_skzsl import final_classifier_net
+
+        from skzsl.nn.generative import SoftmaxClassifier
+
         module = SoftmaxClassifier(X_syn.shape[1], len(self.unseen))
+        weight, bias = self.initial(X_syn.shape[1])
         with torch.no_grad():
-            # the fixed initial weights; wider inputs (TF-VAEGAN) draw theirs from the seed
-            if module.linear.weight.shape == self.weight.shape:
-                module.linear.weight.copy_(self.weight)
-                module.linear.bias.copy_(self.bias)
-            else:
-                torch.manual_seed(self.seed)
-                init_normal_(module)
-
-        class Score(Callback):
-            def on_epoch_end(self, cls_net, **kwargs):
-                scores = gather(cls_net.forward_iter(X_test), dtype=np.float32)
-                accs.append(per_class_accuracy(y_test, scores.argmax(1)))
-
-        cls_net = build_net(ClassifierNet, module, max_epochs=clf.classifier_max_epochs,
-                            batch_size=clf.classifier_batch_size, lr=clf.classifier_lr,
-                            device="cpu", verbose=0, optimizer=ADAM_GAN,
-                            optimizer__fused=False, callbacks=[("score", Score())],
-                            iterator_train=sampler_loader,
-                            iterator_train__make_sampler=FullBatchSampler)
+            module.linear.weight.copy_(weight)
+            module.linear.bias.copy_(bias)
+        # per-tensor Adam as the official classifier; scored in batches of its batch size
+        cls_net, accs = final_classifier_net(self.clf, module, {"t1": (X_test, self.y_test)},
+                                             predict_batch_size=None, optimizer__fused=False)
         perms = torch.Generator().manual_seed(self.draws_seed)
         randperm = torch.randperm
         # the official next_batch permutes the already permuted data (train_X[perm]) at
@@ -535,24 +511,25 @@ class ZSLProbe:
             cls_net.partial_fit(X_syn, column.astype(np.int64))
         finally:
             torch.randperm = randperm
-        return accs, module.linear
+        return accs["t1"], module.linear
 
 
 def compare_classifier(args, work, probe, state):
     """The official ZSL classifier and skzsl's on the same synthetic features and draws
     (f-VAEGAN: the classifier reads the features only)."""
     X_syn, column, X_test = probe.features(state)
+    weight, bias = probe.initial(X_syn.shape[1])
     torch.save({"official": str(Path(args.official).resolve()),
                 "dataroot": str(Path(args.dataroot).resolve()), "seed": args.seed,
                 "draws_seed": args.draws_seed, "X_syn": torch.as_tensor(X_syn),
                 "column": torch.as_tensor(column), "X_test": torch.as_tensor(probe.X_test),
-                "y_test": torch.as_tensor(probe.y_test), "weight": probe.weight,
-                "bias": probe.bias}, work / "cls_spec.pt")
+                "y_test": torch.as_tensor(probe.y_test), "weight": weight, "bias": bias},
+               work / "cls_spec.pt")
     accs, layer = probe.accuracies(X_syn, column, X_test)
     _subprocess("official-classifier", work)
     off = torch.load(work / "official_cls.pt")
     dist = _distance([off["weight"], off["bias"]], [layer.weight.detach(), layer.bias.detach()],
-                     [probe.weight, probe.bias])
+                     [weight, bias])
     return {"skzsl_accs": accs, "official_accs": off["accs"],
             "largest_accuracy_difference": max(abs(a - b) for a, b in zip(
                 accs, off["accs"], strict=True)),
