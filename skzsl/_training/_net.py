@@ -65,8 +65,10 @@ class MultiOptimizerNet(NeuralNet):
         named functions of ``skzsl.nn`` instead.
     optimizer_groups : dict of str to tuple of str
         Group name -> names of ``module_`` children it optimises. One optimizer
-        (``optimizer_<group>_``) is made per group with ``optimizer``,
-        ``optimizer__*`` and ``lr``.
+        per group, made with ``optimizer``, ``optimizer__*`` and ``lr``: the
+        primary group's (``objective``, else the first group) is skorch's
+        ``optimizer_``, so that ``LRScheduler`` schedules it; the others are
+        ``optimizer_<group>_`` (:meth:`optimizer_of` finds either).
     mixed_precision : bool, default=False
         Run :meth:`autocast` blocks, and inference, in bfloat16 on CUDA
         (ignored on CPU).
@@ -83,6 +85,11 @@ class MultiOptimizerNet(NeuralNet):
     critic updates give their mean). ``train_loss``, skorch's loss, is the
     objective of the group named by ``objective`` (the first group when
     ``None``): one optimised loss, never a sum of unrelated terms.
+
+    Every optimizer step goes through :meth:`update`, which notifies skorch's
+    ``on_grad_computed`` before stepping, as skorch's own ``train_step`` does:
+    ``GradientNormClipping`` clips each group's gradients, and a callback of
+    the user's sees them.
 
     One Ctrl-C (``KeyboardInterrupt``) ends ``fit`` as skorch does (it returns
     the net as it is) and sets ``interrupted_``, so the estimators that own the
@@ -107,15 +114,54 @@ class MultiOptimizerNet(NeuralNet):
                                                       self.module_.named_children())}
 
     def initialize_optimizer(self, triggered_directly=None):
-        for name, children in self._groups().items():
-            named = [(f"{child}.{n}", p) for child in children
-                     for n, p in getattr(self.module_, child).named_parameters()
-                     if p.requires_grad]
+        self._group_parameters = {}
+        for name in self._groups():
             # optimizer__param_groups=[("encoder.*", {...})] as in skorch, per group
-            args, kwargs = self.get_params_for_optimizer("optimizer", named)
+            args, kwargs = self.get_params_for_optimizer("optimizer",
+                                                         self._named_parameters(name))
             kwargs.setdefault("lr", self.lr)
-            setattr(self, f"optimizer_{name}_", self.optimizer(*args, **kwargs))
+            setattr(self, self._optimizer_attribute(name), self.optimizer(*args, **kwargs))
         return self
+
+    def _named_parameters(self, group):
+        """``(name, parameter)`` of the trainable parameters of a group, cached per net.
+
+        The cache is left out of pickles (:meth:`__getstate__`): the parameters
+        travel with ``module_``.
+        """
+        cache = self.__dict__.setdefault("_group_parameters", {})
+        if group not in cache:
+            cache[group] = [(f"{child}.{n}", p) for child in self._groups()[group]
+                            for n, p in getattr(self.module_, child).named_parameters()
+                            if p.requires_grad]
+        return cache[group]
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_group_parameters", None)
+        state.pop("_batch", None)
+        return state
+
+    def _primary_group(self):
+        return self.objective or self._group_names()[0]
+
+    def _optimizer_attribute(self, group):
+        """``optimizer_`` for the primary group (skorch's name), ``optimizer_<group>_`` else."""
+        return "optimizer_" if group == self._primary_group() else f"optimizer_{group}_"
+
+    def optimizer_of(self, group):
+        """The optimizer of an optimizer group (``optimizer_`` is the primary group's).
+
+        Parameters
+        ----------
+        group : str
+            A name of ``optimizer_groups``.
+
+        Returns
+        -------
+        optimizer : torch.optim.Optimizer
+        """
+        return getattr(self, self._optimizer_attribute(group))
 
     def get_default_callbacks(self):
         names = [*self.loss_names, *(f"objective_{group}" for group in self._group_names())]
@@ -134,13 +180,20 @@ class MultiOptimizerNet(NeuralNet):
     def update(self, group, loss, also=()):
         """One optimisation step of ``group`` on ``loss``, recorded as its objective.
 
-        ``also`` names other groups stepped on the same backward pass (their
-        objective is not recorded).
+        As skorch's own ``train_step``: zero the gradients, backpropagate,
+        notify ``on_grad_computed`` with the parameters about to be stepped (so
+        that ``GradientNormClipping`` and other gradient callbacks act on
+        them), then step. ``also`` names other groups stepped on the same
+        backward pass (their objective is not recorded).
         """
-        optimizers = [getattr(self, f"optimizer_{name}_") for name in (group, *also)]
+        groups = (group, *also)
+        optimizers = [self.optimizer_of(name) for name in groups]
         for optimizer in optimizers:
             optimizer.zero_grad(set_to_none=True)
         loss.backward()
+        named = [pair for name in groups for pair in self._named_parameters(name)]
+        self.notify("on_grad_computed", named_parameters=named, batch=self._batch,
+                    training=True)
         for optimizer in optimizers:
             optimizer.step()
         self._objectives.setdefault(group, []).append(float(loss.detach()))
@@ -157,6 +210,7 @@ class MultiOptimizerNet(NeuralNet):
 
     def train_step(self, batch, **fit_params):
         self._set_training(True)
+        self._batch = batch
         X, y = unpack_data(batch)
         X = self._to_device(X)
         y = self._to_device(y) if y is not None else None
@@ -165,9 +219,10 @@ class MultiOptimizerNet(NeuralNet):
                   for k, v in self.compute_step(X, y).items()}
         objectives = {f"objective_{group}": sum(values) / len(values)
                       for group, values in self._objectives.items()}
+        self._batch = None
         for name, value in {**losses, **objectives}.items():
             self.history.record_batch(name, value)
-        main = f"objective_{self.objective or self._group_names()[0]}"
+        main = f"objective_{self._primary_group()}"
         # skorch reads it with .item(); a NumPy scalar costs less than a tensor per step
         return {"loss": np.float64(objectives[main]), "y_pred": None}
 
