@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import torch
+from sklearn.base import clone
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, PassthroughScoring
 from skorch.dataset import unpack_data
@@ -351,8 +352,8 @@ def fit_single_net(estimator, net, X, y):
 
 
 def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
-              desc=None, callbacks=(), class_balanced=False, predict_batch_size=None,
-              **kwargs):
+              desc=None, callbacks=None, copy_callbacks=False, internal_callbacks=(),
+              class_balanced=False, predict_batch_size=None, **kwargs):
     """Build a skorch net with skzsl's conventions.
 
     No internal validation split (model selection happens outside, on
@@ -377,8 +378,15 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
         0 silent, 1 progress bar, 2 progress bar and per-epoch table.
     desc : str, default=None
         Label of the progress bar.
-    callbacks : sequence of (name, Callback), default=()
-        Extra callbacks.
+    callbacks : list of Callback or (name, Callback), default=None
+        The user's skorch callbacks (an estimator's ``callbacks``), after
+        skzsl's own.
+    copy_callbacks : bool, default=False
+        Give the net clones of ``callbacks``: for a net trained while another
+        net that holds them is still training (early stopping's validation
+        classifiers), whose callbacks must not be re-initialised under it.
+    internal_callbacks : sequence of (name, Callback), default=()
+        skzsl's own extra callbacks (early stopping, ...).
     class_balanced : bool, default=False
         Draw training batches with :class:`ClassBalancedBatchSampler` instead
         of shuffling the samples.
@@ -392,9 +400,14 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
     net : NeuralNet
         The (uninitialised) net.
     """
-    cbs = list(callbacks)
+    cbs = list(internal_callbacks)
     if verbose >= 1:
         cbs.append(("progress", EpochProgressBar(desc=desc)))
+    for callback in callbacks or ():
+        if copy_callbacks:
+            callback = (callback[0], clone(callback[1])) if isinstance(callback, tuple) \
+                else clone(callback)
+        cbs.append(callback)
     if class_balanced:
         kwargs["iterator_train"] = class_balanced_loader
     else:
@@ -426,8 +439,9 @@ def estimator_net(estimator, net_class, module, **kwargs):
     """:func:`build_net` with the settings an estimator carries.
 
     ``max_epochs``, ``batch_size``, ``lr`` and ``verbose`` are the estimator's
-    parameters, ``device`` its resolved ``device_`` and the progress bar's label
-    its class name without ``"Classifier"``; ``kwargs`` add to or override them.
+    parameters, ``device`` its resolved ``device_``, ``callbacks`` its
+    ``callbacks`` and the progress bar's label its class name without
+    ``"Classifier"``; ``kwargs`` add to or override them.
 
     Parameters
     ----------
@@ -445,8 +459,10 @@ def estimator_net(estimator, net_class, module, **kwargs):
     net : NeuralNet
         The (uninitialised) net.
     """
-    settings = dict(max_epochs=estimator.max_epochs, batch_size=estimator.batch_size,
-                    lr=estimator.lr, device=estimator.device_, verbose=estimator.verbose,
+    settings = dict(max_epochs=estimator.max_epochs,
+                    batch_size=getattr(estimator, "batch_size", None),
+                    lr=getattr(estimator, "lr", None), device=estimator.device_,
+                    verbose=estimator.verbose, callbacks=estimator.callbacks,
                     desc=type(estimator).__name__.removesuffix("Classifier"))
     return build_net(net_class, module, **{**settings, **kwargs})
 

@@ -396,7 +396,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
             optimizer=torch.optim.RMSprop, optimizer__weight_decay=self.weight_decay,
             optimizer__momentum=self.momentum, mixed_precision=self.mixed_precision,
             unseen_mask=~self._seen_mask, calibration_margin=self.calibration_margin,
-            callbacks=callbacks, **self._loss_weights())
+            internal_callbacks=callbacks, **self._loss_weights())
         if callbacks:
             self.best_epoch_ = dict(self.net_.callbacks_)["early_stopping"].best_epoch_
         return self

@@ -14,10 +14,13 @@
 - :func:`generative_preset`: the reference scripts' per-dataset settings
   (also ``from_preset`` of each estimator).
 
-Every estimator takes ``backbone``: f-CLSWGAN (``"clswgan"``), f-VAEGAN
-(``"fvaegan"``) or TF-VAEGAN (``"tfvaegan"``), each trained as its reference code.
+Every estimator takes ``backbone``: :class:`CLSWGAN`, :class:`FVAEGAN` or
+:class:`TFVAEGAN`, objects holding the backbone's hyperparameters (reached as
+``backbone__<name>``), each trained as its reference code; the names
+``"clswgan"``, ``"fvaegan"`` and ``"tfvaegan"`` are shortcuts for their defaults.
 """
 
+from ._backbones import CLSWGAN, FVAEGAN, TFVAEGAN
 from ._clswgan import CLSWGANClassifier
 from ._feature_generator import FeatureGenerator
 from ._presets import GENERATIVE_PRESETS, generative_preset
@@ -26,12 +29,15 @@ from ._semantic_kd import SemanticKDClassifier
 from ._transformers import SelfDistillationRefiner, VisualSemanticDisentangler
 
 __all__ = [
+    "CLSWGAN",
     "CLSWGANClassifier",
+    "FVAEGAN",
     "FeatureGenerator",
     "GENERATIVE_PRESETS",
     "SDDNClassifier",
     "SelfDistillationRefiner",
     "SemanticKDClassifier",
+    "TFVAEGAN",
     "VisualSemanticDisentangler",
     "generative_preset",
 ]

@@ -3,56 +3,19 @@
 FRAGMENTS = {
     "backbone_parameters": """
 %(class_attributes)s
-    backbone : {"clswgan", "fvaegan", "tfvaegan"}, default="clswgan"
-        The feature generator, trained as its reference code trains it:
-        f-CLSWGAN's conditional WGAN-GP; f-VAEGAN's conditional VAE whose
-        decoder is also the WGAN-GP generator; TF-VAEGAN, f-VAEGAN with a
-        semantic decoder, a feedback module (a second pass per epoch) and the
-        decoder's features in the final classifier's input. Parameters set to
-        ``"auto"`` take the backbone's reference value (see the
-        implementation notes).
-    noise_dim : int, default=None
-        Size of the generator's noise (the VAE latent); ``None`` uses the
-        number of attributes, as the reference codes.
-    hidden_dim : int, default=4096
-        Hidden width of the generator, critic, encoder, decoder and feedback module.
-    n_critic : int, default=5
-        Critic steps per generator step, each on its own random batch.
-    gp_weight : float, default=10.0
-        Weight ``lambda`` of the WGAN-GP gradient penalty (its initial value
-        under the adaptive rule).
-    gp_weight_rule : {"auto", "fixed", "adaptive"}, default="auto"
-        ``"adaptive"`` multiplies the weight by 1.1 when the mean penalty of
-        a generator iteration exceeds 1.05 and divides it by 1.1 below 1.001
-        (TF-VAEGAN's rule); ``"auto"``: fixed for f-CLSWGAN, adaptive for
-        the VAE backbones.
-    critic_weight, adversarial_weight : float or "auto", default="auto"
-        Weights of the critic's loss and of the generator's adversarial term
-        (TF-VAEGAN's ``gammaD`` and ``gammaG``); ``"auto"``: 1 for
-        f-CLSWGAN, 10 for the VAE backbones.
-    encoded_noise : bool or "auto", default="auto"
-        Generate the critic's fakes and the adversarial term from the
-        encoder's latent instead of prior noise (VAE backbones only);
-        ``"auto"``: True for the VAE backbones.
-    decoder_weight : float, default=0.01
-        TF-VAEGAN only: weight of the semantic decoder's loss.
-    feedback_weight, synthesis_feedback_weight : float, default=1.0
-        TF-VAEGAN only: weight of the feedback in training (``a1``) and at
-        synthesis (``a2``).
-    decoder_lr, feedback_lr : float, default=1e-4 and 1e-5
-        TF-VAEGAN only: Adam learning rates of the decoder and of the feedback module.
-    freeze_decoder : bool, default=False
-        TF-VAEGAN only: keep the decoder out of the generator step (the
-        official AWA2 setting).
+    backbone : CLSWGAN, FVAEGAN, TFVAEGAN or {"clswgan", "fvaegan", "tfvaegan"}, \
+default="clswgan"
+        The feature generator and how it is trained, as an object holding its
+        own hyperparameters (:class:`CLSWGAN`, :class:`FVAEGAN`,
+        :class:`TFVAEGAN`, each defaulting to its reference code's values),
+        searched as ``backbone__<name>`` (``GridSearchCV`` and ``set_params``
+        reach them once an object is passed). A name is a shortcut for the
+        object with its defaults. The backbone's ``lr`` and ``batch_size``
+        also train the method's own networks.
     max_epochs : int, default=30
-        Training epochs of the generator (over the real seen samples), as
-        skorch's ``max_epochs``; fewer with ``early_stopping``.
-    batch_size : int, default=64
-        Batch size of generator training.
-    lr : float, default=1e-4
-        Adam learning rate of the generator, critic and encoder
-        (``betas=(0.5, 0.999)``; the encoder PyTorch's default betas, as the
-        official code) and of the method's networks.
+        Training epochs of the generator and the method's networks (over the
+        real seen samples), as skorch's ``max_epochs``; fewer with
+        ``early_stopping``.
 """,
     "common_parameters": """
     n_synthetic_per_class : int, default=300
@@ -70,18 +33,19 @@ FRAGMENTS = {
     classifier_lr : float, default=1e-3
         Adam learning rate of the final classifier.
 %(early_stopping)s
-    feature_scaling : {"minmax"} or None, default="minmax"
-        ``"minmax"`` scales features to [0, 1] with a ``MinMaxScaler`` fitted
-        on the training features, as every original code does, and the
-        generator ends in a sigmoid; ``None`` leaves features as given (scale
-        them yourself) with a linear generator output.
-    semantic_scaling : {"l2", "standard"} or None, default="l2"
-        ``"l2"`` scales each class vector to unit L2 norm, as the reference
-        codes do; ``"standard"`` standardises each semantic dimension over
-        the classes of the table (zero mean, unit variance); ``None`` uses
-        the table as given.
 %(seen_bias)s
 %(candidates)s
+    callbacks : list of skorch callbacks or (name, callback) pairs, default=None
+        Handed to every net the estimator trains, as skorch's own
+        ``callbacks``: the generator stage (``generator_net_``: its primary
+        optimizer, ``optimizer_``, is the generator's, which ``LRScheduler``
+        schedules; ``on_grad_computed`` fires before every optimizer step,
+        critic and method networks included, so ``GradientNormClipping``
+        clips them all), the final classifier (``classifier_net_``) and, with
+        f-CLSWGAN's ``L_CLS``, the pretrained classifier
+        (``pretrained_net_``). The same instances serve each stage in turn;
+        the validation classifiers of ``early_stopping``, trained inside a
+        generator epoch, get clones.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, batch order, noise and synthesis.
 %(device)s
@@ -89,6 +53,8 @@ FRAGMENTS = {
 """,
     "common_attributes": """
 %(gzsl_attributes)s
+    backbone_ : CLSWGAN, FVAEGAN or TFVAEGAN
+        The validated backbone the fit used (a clone of ``backbone``).
     generator_net_ : skorch.NeuralNet
         The trained stage-1 net: ``generator_net_.module_`` holds every
         network of the generator stage (generator, critic, ...) and
@@ -96,6 +62,10 @@ FRAGMENTS = {
         objective per batch and epoch (e.g. ``[:, "objective_critic"]``).
     classifier_net_ : skorch.NeuralNet
         The trained final softmax classifier; predictions go through it.
+    pretrained_net_ : skorch.NeuralNet
+        f-CLSWGAN's classifier pretrained on real seen features (then frozen)
+        whose loss on generated features trains the generator; only when the
+        backbone's ``classification_weight`` is not 0.
     generator_ : FeatureGenerator
         The trained generator; ``generator_.sample(labels, n)`` generates
         features of any class of the table.

@@ -51,36 +51,41 @@ GENERATIVE_PRESETS = {
     "fvaegan": {name: dict(_VAEGAN, backbone="fvaegan",
                            **{k: v for k, v in values.items() if k not in _TF_ONLY})
                 for name, values in _TFVAEGAN.items()},
-    "clswgan": {name: dict(_VAEGAN, backbone="clswgan", gp_weight_rule="fixed",
-                           critic_weight=1.0, adversarial_weight=1.0, **values)
+    "clswgan": {name: dict(_VAEGAN, backbone="clswgan", **values)
                 for name, values in _CLSWGAN.items()},
 }
 
 
-def generative_preset(dataset, backbone="tfvaegan"):
+def generative_preset(dataset, backbone="clswgan"):
     """A reference script's settings for a dataset, as constructor parameters.
 
     Parameters
     ----------
     dataset : {"CUB", "SUN", "AWA2", "FLO"}
         Dataset (case-insensitive; "AWA" means AWA2).
-    backbone : {"tfvaegan", "fvaegan", "clswgan"}, default="tfvaegan"
-        Whose scripts: TF-VAEGAN's official ones, f-VAEGAN's (the same
-        without the TF-VAEGAN parts), or f-CLSWGAN's (a third-party refactor,
-        with ``classification_weight``, the ``L_CLS`` weight of
-        :class:`CLSWGANClassifier`).
+    backbone : {"clswgan", "fvaegan", "tfvaegan"}, default="clswgan"
+        Whose scripts: f-CLSWGAN's (a third-party refactor), f-VAEGAN's (the
+        official TF-VAEGAN scripts without the TF-VAEGAN parts) or
+        TF-VAEGAN's official ones. The default is the estimators' default
+        backbone.
 
     Returns
     -------
     params : dict
-        A fresh copy: constructor parameters of the generative estimators.
+        Fresh constructor parameters of the generative estimators:
+        ``backbone`` (a :class:`CLSWGAN`, :class:`FVAEGAN` or
+        :class:`TFVAEGAN` with the script's values) and the estimator's own
+        (``max_epochs``, ``random_state``, the final classifier's settings).
 
     Examples
     --------
     >>> from skzsl.generative import generative_preset
-    >>> generative_preset("sun")["lr"], generative_preset("sun")["n_synthetic_per_class"]
+    >>> params = generative_preset("sun", backbone="tfvaegan")
+    >>> params["backbone"].lr, params["n_synthetic_per_class"]
     (0.001, 400)
     """
+    from ._backbones import BACKBONES
+
     if backbone not in GENERATIVE_PRESETS:
         raise ValueError(f"Unknown backbone {backbone!r}; presets exist for "
                          f"{sorted(GENERATIVE_PRESETS)}.")
@@ -89,4 +94,8 @@ def generative_preset(dataset, backbone="tfvaegan"):
     if key not in GENERATIVE_PRESETS[backbone]:
         raise ValueError(f"Unknown dataset {dataset!r}; the {backbone} scripts cover "
                          f"{sorted(GENERATIVE_PRESETS[backbone])}.")
-    return dict(GENERATIVE_PRESETS[backbone][key])
+    settings = dict(GENERATIVE_PRESETS[backbone][key])
+    kind = BACKBONES[settings.pop("backbone")]
+    names = kind().get_params()
+    backbone_params = {name: settings.pop(name) for name in list(settings) if name in names}
+    return {"backbone": kind(**backbone_params), **settings}

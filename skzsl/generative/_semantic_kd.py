@@ -2,14 +2,88 @@
 
 from numbers import Integral, Real
 
+import torch
 from sklearn.utils._param_validation import Interval
 
 from ..nn.generative import SemanticRegressor
+from ..nn.generative_losses import (
+    semantic_knowledge_distillation_loss,
+    semantic_preservation_loss,
+    semantic_regularization_loss,
+)
+from ..nn.generative_terms import class_means
 from ..utils._docstring import fill_doc
-from ._backbone import build_bundle, build_generator_net
+from ._backbones import GenerativeNet
 from ._base import BaseGenerativeClassifier
 from ._docstrings import FRAGMENTS
-from ._nets import SemanticKDNet
+
+# generated samples per drawn unseen class: enough for a stable class mean
+_SAMPLES_PER_REGULARIZED_CLASS = 8
+
+
+class SemanticKDNet(GenerativeNet):
+    """Stage 1 of the semantic-KD generator: the backbone's step plus three semantic terms.
+
+    Per iteration, after the critic steps (:class:`GenerativeNet`):
+    :meth:`auxiliary_step` trains the semantic regressor ``R`` on real
+    features (``R(x) -> a_y``); :meth:`generator_terms` adds to the
+    generator's loss
+
+    - semantic regularization: the generated class means of a draw of
+      unseen classes (seen classes of the batch when there are none) must
+      relate to the real seen class means of the batch as their semantics do;
+    - semantic preservation: ``R`` maps generated features (batch classes and
+      the drawn unseen classes) back to their class semantics;
+    - semantic distillation: the semantic soft labels of each real feature
+      (teacher, through ``R``) are distilled into those of the generated
+      feature of the same class (student).
+    """
+
+    loss_names = (*GenerativeNet.loss_names, "loss_regressor", "loss_regularization",
+                  "loss_preservation", "loss_distillation")
+
+    def auxiliary_step(self, X, y, attributes, fake):
+        loss = semantic_preservation_loss(self.module_.regressor(X), attributes)
+        self.update("regressor", loss)
+        return {"loss_regressor": loss}
+
+    def _draw_unseen(self, n_classes, per_class):
+        """Class positions and semantics of ``per_class`` samples of random unseen classes."""
+        bundle = self.module_
+        unseen = bundle.unseen_index
+        if unseen.numel() == 0:
+            return None
+        pick = unseen[torch.randperm(unseen.numel(), device=unseen.device)[:n_classes]]
+        target = pick.repeat_interleave(per_class)
+        return target, bundle.class_semantics[target]
+
+    def generator_terms(self, X, y, attributes, fake):
+        bundle, w = self.module_, self.weights
+        semantics = bundle.class_semantics
+        terms = {}
+        drawn = self._draw_unseen(w["n_regularized_classes"], _SAMPLES_PER_REGULARIZED_CLASS)
+        if drawn is not None:
+            target_u, attributes_u = drawn
+            fake_u = bundle.sample(attributes_u, self.feedback_)
+        if w["regularization"]:
+            real_means, real_classes = class_means(X, y)
+            if drawn is None:
+                fake_means, fake_classes = class_means(fake, y)
+            else:
+                fake_means, fake_classes = class_means(fake_u, target_u)
+            terms["loss_regularization"] = w["regularization"] * semantic_regularization_loss(
+                fake_means, real_means.detach(), semantics[fake_classes], semantics[real_classes])
+        if w["preservation"]:
+            generated, generated_attributes = fake, attributes
+            if drawn is not None:
+                generated = torch.cat([fake, fake_u])
+                generated_attributes = torch.cat([attributes, attributes_u])
+            terms["loss_preservation"] = w["preservation"] * semantic_preservation_loss(
+                bundle.regressor(generated), generated_attributes)
+        if w["distillation"]:
+            terms["loss_distillation"] = w["distillation"] * semantic_knowledge_distillation_loss(
+                bundle.regressor(fake), bundle.regressor(X), semantics, w["temperature"])
+        return terms
 
 
 @fill_doc(**FRAGMENTS)
@@ -41,8 +115,9 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
     Parameters
     ----------
 %(backbone_parameters)s
-    regressor_hidden_dim : int, default=1024
-        Hidden width of the semantic regressor.
+    hidden_dim : int, default=1024
+        Hidden width of the semantic regressor (the backbone's is
+        ``backbone__hidden_dim``).
     regularization_weight : float, default=1.0
         Weight of the semantic regularization constraint.
     preservation_weight : float, default=0.1
@@ -81,59 +156,47 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
     Examples
     --------
     >>> from skzsl.datasets import make_zsl_classification
-    >>> from skzsl.generative import SemanticKDClassifier
+    >>> from skzsl.generative import CLSWGAN, SemanticKDClassifier
     >>> data = make_zsl_classification(random_state=0)
-    >>> clf = SemanticKDClassifier(data.class_attributes, hidden_dim=64,
-    ...                            regressor_hidden_dim=64, max_epochs=5,
+    >>> clf = SemanticKDClassifier(data.class_attributes, backbone=CLSWGAN(hidden_dim=64),
+    ...                            hidden_dim=64, max_epochs=5,
     ...                            n_synthetic_per_class=50, verbose=0, random_state=0)
     >>> clf.fit(data.X_train, data.y_train).predict(data.X_test_unseen[:3]).shape
     (3,)
     """
 
+    _net_class = SemanticKDNet
     _parameter_constraints: dict = {
         **BaseGenerativeClassifier._parameter_constraints,
         **{name: [Interval(Integral, 1, None, closed="left")] for name in (
-            "regressor_hidden_dim", "n_regularized_classes")},
+            "hidden_dim", "n_regularized_classes")},
         **{name: [Interval(Real, 0, None, closed="left")] for name in (
             "regularization_weight", "preservation_weight", "distillation_weight")},
         "temperature": [Interval(Real, 0, None, closed="neither")],
     }
 
-    def __init__(self, class_attributes=None, *, backbone="clswgan", noise_dim=None,
-                 hidden_dim=4096, n_critic=5, gp_weight=10.0, gp_weight_rule="auto",
-                 critic_weight="auto", adversarial_weight="auto", encoded_noise="auto",
-                 decoder_weight=0.01, feedback_weight=1.0, synthesis_feedback_weight=1.0,
-                 decoder_lr=1e-4, feedback_lr=1e-5, freeze_decoder=False, max_epochs=30,
-                 batch_size=64, lr=1e-4, regressor_hidden_dim=1024,
-                 regularization_weight=1.0, preservation_weight=0.1, distillation_weight=1.0,
-                 temperature=0.1, n_regularized_classes=16, n_synthetic_per_class=300,
-                 n_synthetic_seen_per_class=0, classifier_max_epochs=25,
-                 classifier_batch_size=300, classifier_lr=1e-3, early_stopping=False,
-                 validation_every=1, patience=5, feature_scaling="minmax",
-                 semantic_scaling="l2", seen_bias=0.0, candidates="all", random_state=None,
-                 device="auto", verbose=1):
+    def __init__(self, class_attributes=None, *, backbone="clswgan", max_epochs=30,
+                 hidden_dim=1024, regularization_weight=1.0, preservation_weight=0.1,
+                 distillation_weight=1.0, temperature=0.1, n_regularized_classes=16,
+                 n_synthetic_per_class=300, n_synthetic_seen_per_class=0,
+                 classifier_max_epochs=25, classifier_batch_size=300, classifier_lr=1e-3,
+                 early_stopping=False, validation_every=1, patience=5, seen_bias=0.0,
+                 candidates="all", callbacks=None, random_state=None, device="auto",
+                 verbose=1):
         super().__init__(**self._parent_arguments(BaseGenerativeClassifier, locals()))
-        self.regressor_hidden_dim = regressor_hidden_dim
+        self.hidden_dim = hidden_dim
         self.regularization_weight = regularization_weight
         self.preservation_weight = preservation_weight
         self.distillation_weight = distillation_weight
         self.temperature = temperature
         self.n_regularized_classes = n_regularized_classes
 
-    def _build_generator_net(self, X_scaled, y_idx):
-        n_features = X_scaled.shape[1]
-        bundle = build_bundle(
-            self, n_features,
-            regressor=SemanticRegressor(n_features, self.regressor_hidden_dim,
-                                        self.class_attributes_.n_attributes))
-        weights = {"regularization": self.regularization_weight,
-                   "preservation": self.preservation_weight,
-                   "distillation": self.distillation_weight, "temperature": self.temperature,
-                   "n_regularized_classes": self.n_regularized_classes,
-                   "samples_per_class": _SAMPLES_PER_REGULARIZED_CLASS}
-        return build_generator_net(self, SemanticKDNet, bundle,
-                                   groups={"regressor": ("regressor",)}, weights=weights)
+    def _method_modules(self, n_features, n_attributes):
+        regressor = SemanticRegressor(n_features, self.hidden_dim, n_attributes)
+        return {"regressor": regressor}, {"regressor": ("regressor",)}
 
-
-# generated samples per drawn unseen class: enough for a stable class mean
-_SAMPLES_PER_REGULARIZED_CLASS = 8
+    def _loss_weights(self):
+        return {"regularization": self.regularization_weight,
+                "preservation": self.preservation_weight,
+                "distillation": self.distillation_weight, "temperature": self.temperature,
+                "n_regularized_classes": self.n_regularized_classes}

@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
-from .._training import NeuralEstimatorMixin, fit_estimator_net, gather
+from .._training import MultiOptimizerNet, NeuralEstimatorMixin, fit_estimator_net, gather
 from ..nn.generative import (
     DisentangledAutoencoder,
     ModuleBundle,
@@ -22,12 +22,54 @@ from ..nn.generative import (
     SelfDistillationEmbedding,
     TCDiscriminator,
 )
+from ..nn.generative_terms import (
+    disentanglement_terms,
+    self_distillation_terms,
+    tc_discriminator_loss,
+)
 from ..semantics import ClassAttributes, check_class_attributes
 from ..utils._docstring import fill_doc
-from ._nets import ADAM_GAN, DisentanglementNet, SelfDistillationNet
+from ._backbones import ADAM_GAN
 
 # rows per inference batch
 _PREDICT_BATCH = 4096
+
+
+class SelfDistillationNet(MultiOptimizerNet):
+    """Trains :class:`SelfDistillationRefiner`'s embedding: student, self-teacher, distillation."""
+
+    loss_names = ("loss_student", "loss_teacher", "loss_soft_label", "loss_feature_map")
+
+    def __init__(self, *args, weights=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weights = weights
+
+    def compute_step(self, X, y):
+        bundle = self.module_
+        _, terms = self_distillation_terms(bundle.embedding, X, y, bundle.class_semantics,
+                                           self.weights)
+        self.update("embedding", sum(terms.values()))
+        return terms
+
+
+class DisentanglementNet(SelfDistillationNet):
+    """Trains :class:`VisualSemanticDisentangler`: autoencoder and relation, then the TC critic."""
+
+    loss_names = ("loss_reconstruction", "loss_relation", "loss_independence",
+                  "loss_tc_discriminator")
+    objective = "autoencoder"
+
+    def compute_step(self, X, y):
+        bundle = self.module_
+        (h_sem, h_res), terms = disentanglement_terms(
+            bundle.autoencoder, bundle.relation, bundle.tc_discriminator, X, y,
+            bundle.class_semantics, self.weights)
+        self.update("autoencoder", sum(terms.values()))
+        if self.weights["independence"]:
+            loss = tc_discriminator_loss(bundle.tc_discriminator, h_sem, h_res)
+            self.update("discriminator", loss)
+            terms["loss_tc_discriminator"] = loss
+        return terms
 
 
 _FRAGMENTS = {
@@ -43,6 +85,9 @@ _FRAGMENTS = {
         Batch size.
     lr : float, default=1e-3
         Adam learning rate (``betas=(0.5, 0.999)``).
+    callbacks : list of skorch callbacks or (name, callback) pairs, default=None
+        Handed to the net (``net_``), as skorch's own ``callbacks``; every
+        optimizer step notifies ``on_grad_computed`` first.
 """,
     # the end of the Parameters section and the start of Attributes
     "device_verbose_and_table_attributes": """
@@ -81,18 +126,20 @@ class _NeuralTransformer(NeuralEstimatorMixin, TransformerMixin, BaseEstimator):
         "max_epochs": [Interval(Integral, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
+        "callbacks": [list, None],
         "random_state": ["random_state"],
         "device": [str],
         "verbose": ["verbose"],
     }
 
-    def __init__(self, class_attributes=None, *, hidden_dim=256, max_epochs=30, batch_size=64,
-                 lr=1e-3, random_state=None, device="auto", verbose=1):
+    def __init__(self, class_attributes=None, *, hidden_dim=1024, max_epochs=30, batch_size=64,
+                 lr=1e-3, callbacks=None, random_state=None, device="auto", verbose=1):
         self.class_attributes = class_attributes
         self.hidden_dim = hidden_dim
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
+        self.callbacks = callbacks
         self.random_state = random_state
         self.device = device
         self.verbose = verbose
@@ -162,9 +209,9 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
     Parameters
     ----------
 %(transformer_class_attributes)s
-    embedding_dim : int, default=128
+    embedding_dim : int, default=512
         Number of refined features.
-    hidden_dim : int, default=256
+    hidden_dim : int, default=1024
         Hidden width of student and self-teacher.
     soft_label_weight : float, default=1.0
         Weight of soft-label distillation; 0 switches it off.
@@ -212,9 +259,10 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
     _net_class = SelfDistillationNet
     _groups = {"embedding": ("embedding",)}
 
-    def __init__(self, class_attributes=None, *, embedding_dim=128, hidden_dim=256,
+    def __init__(self, class_attributes=None, *, embedding_dim=512, hidden_dim=1024,
                  soft_label_weight=1.0, feature_map_weight=1.0, temperature=4.0, max_epochs=30,
-                 batch_size=64, lr=1e-3, random_state=None, device="auto", verbose=1):
+                 batch_size=64, lr=1e-3, callbacks=None, random_state=None, device="auto",
+                 verbose=1):
         super().__init__(**self._parent_arguments(_NeuralTransformer, locals()))
         self.embedding_dim = embedding_dim
         self.soft_label_weight = soft_label_weight
@@ -251,11 +299,11 @@ class VisualSemanticDisentangler(_NeuralTransformer):
     Parameters
     ----------
 %(transformer_class_attributes)s
-    semantic_dim : int, default=64
+    semantic_dim : int, default=256
         Size of the semantic-consistent latent.
-    residual_dim : int, default=64
+    residual_dim : int, default=256
         Size of the residual latent.
-    hidden_dim : int, default=256
+    hidden_dim : int, default=1024
         Hidden width of the decoder, relation network and discriminator.
     reconstruction_weight : float, default=1.0
         Weight of the reconstruction loss.
@@ -306,10 +354,10 @@ class VisualSemanticDisentangler(_NeuralTransformer):
     _groups = {"autoencoder": ("autoencoder", "relation"),
                "discriminator": ("tc_discriminator",)}
 
-    def __init__(self, class_attributes=None, *, semantic_dim=64, residual_dim=64,
-                 hidden_dim=256, reconstruction_weight=1.0, relation_weight=1.0,
+    def __init__(self, class_attributes=None, *, semantic_dim=256, residual_dim=256,
+                 hidden_dim=1024, reconstruction_weight=1.0, relation_weight=1.0,
                  independence_weight=0.1, output="semantic", max_epochs=30, batch_size=64,
-                 lr=1e-3, random_state=None, device="auto", verbose=1):
+                 lr=1e-3, callbacks=None, random_state=None, device="auto", verbose=1):
         super().__init__(**self._parent_arguments(_NeuralTransformer, locals()))
         self.semantic_dim = semantic_dim
         self.residual_dim = residual_dim
