@@ -40,7 +40,7 @@ from bench_generative import ABLATION_TERMS, BACKBONE, PARAMS  # noqa: E402
 from standins import load_sun_attribute_benchmark  # noqa: E402
 
 from skzsl import generative  # noqa: E402
-from skzsl._benchmark import validation_split  # noqa: E402
+from skzsl.model_selection import validation_cv  # noqa: E402
 from skzsl._early_stopping import best_validation_h  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "backbones.jsonl"
@@ -53,7 +53,7 @@ METHOD_PARAMS = {**PARAMS, "SDDNClassifier": {**PARAMS["SDDNClassifier"], "fusio
 def fit_and_score(backbone, method, seed, epochs, ablate=None):
     data = load_sun_attribute_benchmark()
     # xlsa17's train classes minus a held-out share of their samples, and the val classes
-    train, val = next(validation_split(data, seed).split(data.X_trainval, data.y_trainval))
+    train, val = next(validation_cv(data, seed).split(data.X_trainval, data.y_trainval))
     params = {**BACKBONE, **REFERENCE_STEPS, "backbone": backbone, "max_epochs": epochs,
               "semantic_scaling": "standard", **METHOD_PARAMS[method]}
     if ablate:

@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_generative import BACKBONE, LOADERS, _machine  # noqa: E402
 from skorch.callbacks import Callback  # noqa: E402
 
-from skzsl._benchmark import validation_split  # noqa: E402
+from skzsl.model_selection import validation_cv  # noqa: E402
 from skzsl._early_stopping import best_validation_h  # noqa: E402
 from skzsl._training import gather, seed_from_random_state  # noqa: E402
 from skzsl.generative import CLSWGANClassifier  # noqa: E402
@@ -123,7 +123,7 @@ def main():
     data = LOADERS[args.dataset]()
     X_test = np.concatenate([data.X_test_seen, data.X_test_unseen])
     y_test = np.concatenate([data.y_test_seen, data.y_test_unseen])
-    splitter = validation_split(data, random_state=0)
+    splitter = validation_cv(data, random_state=0)
     train, fold = next(splitter.split(data.X_trainval, data.y_trainval))
     est = _Probed(data.class_attributes, **{**BACKBONE, "max_epochs": args.epochs},
                   early_stopping=splitter, patience=args.epochs, random_state=0)

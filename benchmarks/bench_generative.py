@@ -46,7 +46,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from standins import load_cub_standin, load_sun_attribute_benchmark  # noqa: E402
 
 from skzsl import generative  # noqa: E402
-from skzsl._benchmark import run_protocol, validation_split  # noqa: E402
+from skzsl._benchmark import run_protocol  # noqa: E402
+from skzsl.model_selection import validation_cv  # noqa: E402
 from skzsl.datasets import load_digits_zsl  # noqa: E402
 from skzsl.metrics import gzsl_scorer, zsl_scorer  # noqa: E402
 from skzsl.model_selection import TunedSeenBiasClassifierCV  # noqa: E402
@@ -145,7 +146,7 @@ def task_ablation(args):
         # the bias is tuned on folds of the train classes and scored on the val classes
         tuned = TunedSeenBiasClassifierCV(est, random_state=seed)
         result = cross_validate(tuned, data.X_trainval, data.y_trainval,
-                                cv=validation_split(data, seed), scoring=_val_scores)
+                                cv=validation_cv(data, seed), scoring=_val_scores)
         scores.append({f"mean_{key}": float(result[f"test_{key}"].mean())
                        for key in ("harmonic", "seen", "unseen", "zsl")})
     mean = {key: float(np.mean([s[f"mean_{key}"] for s in scores]))

@@ -1,35 +1,26 @@
-"""The validation-only evaluation protocol shared by the ``skzsl`` command and ``benchmarks/``.
+"""The method registry of the ``skzsl`` command: names, settings and grids.
 
-1. Hyperparameters and ``seen_bias`` are chosen on the trainval split only:
-   a class-disjoint validation split (the dataset's own train/val classes when
-   it has them, else :class:`~skzsl.model_selection.GZSLKFold`). ``GridSearchCV``
-   compares combinations each at its own bias, tuned by
-   :class:`~skzsl.model_selection.TunedSeenBiasClassifierCV`.
-2. The chosen model is fitted on all of trainval, its bias tuned on the
-   validation split.
-3. It is scored once on the test splits: ZSL T1, GZSL S / U / H, AUSUC.
+:func:`run_protocol` runs a method by name through the public validation-only
+protocol, :func:`skzsl.model_selection.gzsl_protocol`.
 """
 
-import time
-
 import numpy as np
-from sklearn.base import clone
-from sklearn.model_selection import GridSearchCV, ParameterGrid
 
 import skzsl
 
-from .metrics import evaluate_gzsl, harmonic_scorer
-from .model_selection import GZSLKFold, PredefinedClassSplit, TunedSeenBiasClassifierCV
+from .model_selection import gzsl_protocol
 
 __all__ = ["DEFAULT_METHODS", "METHODS", "QUICK", "REGION_METHODS", "method_settings",
-           "validation_split", "run_protocol", "format_table"]
+           "run_protocol", "format_table"]
 
 _GRID = [10.0 ** k for k in range(-3, 4)]
 # the generative backbone at a CPU budget (f-VAEGAN, one critic step), with the
 # settings chosen on SUN's validation classes (BENCHMARKS.md)
-_GENERATIVE = dict(backbone="fvaegan", hidden_dim=512, n_critic=1, batch_size=128, lr=1e-3,
+# (the backbone as (class name, parameters): built when the method runs, torch only then)
+_GENERATIVE = dict(backbone=("FVAEGAN", dict(hidden_dim=512, n_critic=1, batch_size=128, lr=1e-3,
+                                             semantic_scaling="standard")),
                    classifier_lr=3e-3, classifier_max_epochs=20, n_synthetic_per_class=100,
-                   n_synthetic_seen_per_class=50, semantic_scaling="standard", max_epochs=30)
+                   n_synthetic_seen_per_class=50, max_epochs=30)
 
 # Every setting of every method is in this file, in METHODS and QUICK.
 # name -> (skzsl estimator class name, full-size fixed parameters, grid searched on
@@ -39,9 +30,9 @@ METHODS = {
     "sae": ("SAEClassifier", {}, {"reg": [0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0],
                                   "direction": ["s2f", "f2s"]}),
     "clswgan": ("CLSWGANClassifier", _GENERATIVE, {}),
-    "sddn": ("SDDNClassifier", {**_GENERATIVE, "module_hidden_dim": 512, "embedding_dim": 256,
+    "sddn": ("SDDNClassifier", {**_GENERATIVE, "hidden_dim": 512, "embedding_dim": 256,
                                 "semantic_dim": 64, "residual_dim": 64, "fusion": "visual"}, {}),
-    "semantic_kd": ("SemanticKDClassifier", {**_GENERATIVE, "regressor_hidden_dim": 512}, {}),
+    "semantic_kd": ("SemanticKDClassifier", {**_GENERATIVE, "hidden_dim": 512}, {}),
     "msdn": ("MSDNClassifier", {"max_epochs": 30}, {"lr": [3e-3, 1e-2]}),
     "msdn++": ("MSDNPlusPlusClassifier", {"max_epochs": 30}, {"lr": [3e-3, 1e-2]}),
 }
@@ -99,19 +90,13 @@ def method_settings(method, full=False):
     if not full:
         quick, grid = QUICK[method]
         fixed = {**fixed, **quick}
-    return getattr(skzsl, class_name), dict(fixed), dict(grid)
+    fixed = dict(fixed)
+    if isinstance(fixed.get("backbone"), tuple):
+        from . import generative
 
-
-def validation_split(data, random_state=0):
-    """The class-disjoint validation splitter for a dataset Bunch.
-
-    Uses the dataset's own train/val class split when it has one, else
-    ``GZSLKFold(3)`` over the trainval classes.
-    """
-    if data.get("train_classes") is not None and data.get("val_classes") is not None:
-        return PredefinedClassSplit(data.train_classes, data.val_classes,
-                                    random_state=random_state)
-    return GZSLKFold(3, random_state=random_state)
+        kind, params = fixed["backbone"]
+        fixed["backbone"] = getattr(generative, kind)(**params)
+    return getattr(skzsl, class_name), fixed, dict(grid)
 
 
 def _peak_rss_mib():
@@ -119,10 +104,6 @@ def _peak_rss_mib():
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def _silent(stage, **info):
-    pass
 
 
 def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, n_jobs=None,
@@ -163,7 +144,6 @@ def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, 
         S, U, H, AUSUC, seconds of the final fit (bias tuning included) and of
         the hyperparameter search, and the process's peak resident memory in MiB.
     """
-    progress = progress or _silent
     if isinstance(method, str):
         cls, fixed, grid = method_settings(method, full=full)
         estimator = cls(**{**fixed, **(params or {})})
@@ -172,52 +152,9 @@ def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, 
         name = method
     else:
         estimator, grid, name = method, {}, type(method).__name__
-    if param_grid is not None:
-        grid = param_grid
-    estimator = clone(estimator).set_params(class_attributes=data.class_attributes)
-    if "random_state" in estimator.get_params():
-        estimator.set_params(random_state=random_state)
-
-    cv = validation_split(data, random_state)
-    n_settings = len(ParameterGrid(grid)) if grid else 1
-    progress("select", n_settings=n_settings,
-             n_splits=cv.get_n_splits(data.X_trainval, data.y_trainval))
-    start = time.perf_counter()
-    best_params = {}
-    if grid:
-        # each combination at its own bias, tuned on folds of the search's training part
-        search = GridSearchCV(
-            TunedSeenBiasClassifierCV(estimator, random_state=random_state),
-            {f"estimator__{key}": values for key, values in grid.items()},
-            scoring=harmonic_scorer, refit=False, cv=cv, n_jobs=n_jobs,
-        ).fit(data.X_trainval, data.y_trainval)
-        best_params = {key.removeprefix("estimator__"): value
-                       for key, value in search.best_params_.items()}
-    select_seconds = time.perf_counter() - start
-    final = TunedSeenBiasClassifierCV(clone(estimator).set_params(**best_params), cv=cv,
-                                      random_state=random_state, n_jobs=n_jobs)
-    progress("refit", select_s=select_seconds)
-    start = time.perf_counter()
-    final.fit(data.X_trainval, data.y_trainval)
-    fit_seconds = time.perf_counter() - start
-    progress("score")
-    test = evaluate_gzsl(final, data.X_test_seen, data.y_test_seen,
-                         data.X_test_unseen, data.y_test_unseen)
-    return {
-        "method": name,
-        "params": best_params,
-        "seen_bias": final.best_seen_bias_,
-        "val_H": final.best_score_,
-        "ZSL_T1": test["zsl"],
-        "S": test["seen"],
-        "U": test["unseen"],
-        "H": test["harmonic"],
-        "AUSUC": test["ausuc"],
-        "fit_s": fit_seconds,
-        "select_s": select_seconds,
-        "peak_rss_MiB": _peak_rss_mib(),
-        "estimator": final.estimator_,
-    }
+    result = gzsl_protocol(estimator, data, param_grid=grid if param_grid is None else param_grid,
+                           random_state=random_state, n_jobs=n_jobs, progress=progress)
+    return {"method": name, **result, "peak_rss_MiB": _peak_rss_mib()}
 
 
 def format_table(rows, columns=("method", "ZSL_T1", "S", "U", "H", "AUSUC", "fit_s")):

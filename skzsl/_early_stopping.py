@@ -1,7 +1,7 @@
 """Honest early stopping: validation H on held-out *training* classes, through skorch callbacks.
 
 An estimator with ``early_stopping`` set holds out a class-disjoint fold of
-its training data (:func:`validation_split`), trains its net on the rest and
+its training data (:func:`hold_out_validation_classes`), trains its net on the rest and
 adds :func:`early_stopping_callbacks` to it: :class:`ValidationH` scores the
 harmonic mean H on the fold every ``validation_every`` epochs, with the seen
 bias that maximises it on that fold (the exact curve of
@@ -22,7 +22,7 @@ from .metrics import harmonic_mean, seen_unseen_curve
 from .model_selection import GZSLKFold
 
 __all__ = ["EARLY_STOPPING_CONSTRAINTS", "ValidationH", "best_validation_h",
-           "early_stopping_callbacks", "validation_split"]
+           "early_stopping_callbacks", "hold_out_validation_classes"]
 
 EARLY_STOPPING_CONSTRAINTS = {
     "early_stopping": ["boolean", HasMethods("split")],
@@ -54,7 +54,7 @@ def best_validation_h(y_true, scores, classes, seen_classes):
     return float(max(harmonic_mean(s, u) for s, u in zip(seen, unseen, strict=True)))
 
 
-def validation_split(estimator, X, y_idx):
+def hold_out_validation_classes(estimator, X, y_idx):
     """Hold out the validation fold of ``estimator.early_stopping`` from the training data.
 
     ``True`` uses the first fold of ``GZSLKFold(5, random_state=random_state)``;

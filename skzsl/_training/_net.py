@@ -1,12 +1,12 @@
 """The skorch nets of the neural estimators, their progress bar and the Ctrl-C rule."""
 
 import contextlib
+import copy
 import inspect
 import warnings
 
 import numpy as np
 import torch
-from sklearn.base import clone
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, PassthroughScoring
 from skorch.dataset import unpack_data
@@ -382,7 +382,7 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
         The user's skorch callbacks (an estimator's ``callbacks``), after
         skzsl's own.
     copy_callbacks : bool, default=False
-        Give the net clones of ``callbacks``: for a net trained while another
+        Give the net (deep) copies of ``callbacks``: for a net trained while another
         net that holds them is still training (early stopping's validation
         classifiers), whose callbacks must not be re-initialised under it.
     internal_callbacks : sequence of (name, Callback), default=()
@@ -405,8 +405,7 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
         cbs.append(("progress", EpochProgressBar(desc=desc)))
     for callback in callbacks or ():
         if copy_callbacks:
-            callback = (callback[0], clone(callback[1])) if isinstance(callback, tuple) \
-                else clone(callback)
+            callback = copy.deepcopy(callback)
         cbs.append(callback)
     if class_balanced:
         kwargs["iterator_train"] = class_balanced_loader

@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from .._early_stopping import (
     EARLY_STOPPING_CONSTRAINTS,
     early_stopping_callbacks,
-    validation_split,
+    hold_out_validation_classes,
 )
 from .._training import MultiOptimizerNet, NeuralEstimatorMixin, fit_estimator_net, gather
 from ..base import BaseGZSLClassifier
@@ -191,6 +191,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         prediction time. The official code's built-in margin (+1 unseen, -1
         seen) equals ``seen_bias=2.0``; choose it on validation classes.
 %(candidates)s
+%(callbacks)s
 %(device)s
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation and the batches.
@@ -263,6 +264,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "mixed_precision": ["boolean"],
         **EARLY_STOPPING_CONSTRAINTS,
+        "callbacks": [list, None],
         "device": [str],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -275,7 +277,8 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
                  position_embedding=False, max_epochs=30,
                  batch_size=50, class_balanced=False, lr=1e-4, weight_decay=1e-4, momentum=0.9,
                  mixed_precision=True, early_stopping=False, validation_every=1, patience=5,
-                 seen_bias=0.0, candidates="all", device="auto", random_state=None, verbose=1):
+                 seen_bias=0.0, candidates="all", callbacks=None, device="auto",
+                 random_state=None, verbose=1):
         self.class_attributes = class_attributes
         self.attribute_embeddings = attribute_embeddings
         self.calibration_weight = calibration_weight
@@ -299,6 +302,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         self.patience = patience
         self.seen_bias = seen_bias
         self.candidates = candidates
+        self.callbacks = callbacks
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -380,7 +384,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         X, y_idx = self._setup_gzsl(X, y)
         callbacks = []
         if self.early_stopping is not False:
-            X, y_idx, X_val, y_val = validation_split(self, X, y_idx)
+            X, y_idx, X_val, y_val = hold_out_validation_classes(self, X, y_idx)
             callbacks = early_stopping_callbacks(
                 self, partial(self._scores_of, X=X_val), y_val)
         self.attribute_embeddings_ = self._attribute_vectors()
@@ -486,6 +490,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
     seen_bias : float, default=0.0
         Calibrated stacking at prediction (the official margin is 2.0).
 %(candidates)s
+%(callbacks)s
 %(device)s
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, the batches and the counterfactual draws.
@@ -538,7 +543,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
                  max_epochs=30, batch_size=50, class_balanced=False, lr=1e-4,
                  weight_decay=1e-4, momentum=0.9, mixed_precision=True, early_stopping=False,
                  validation_every=1, patience=5, seen_bias=0.0, candidates="all",
-                 device="auto", random_state=None, verbose=1):
+                 callbacks=None, device="auto", random_state=None, verbose=1):
         super().__init__(
             class_attributes, attribute_embeddings=attribute_embeddings,
             calibration_weight=calibration_weight, distillation_weight=distillation_weight,
@@ -549,7 +554,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
             max_epochs=max_epochs, batch_size=batch_size, class_balanced=class_balanced,
             lr=lr, weight_decay=weight_decay, momentum=momentum, mixed_precision=mixed_precision,
             early_stopping=early_stopping, validation_every=validation_every, patience=patience,
-            seen_bias=seen_bias, candidates=candidates, device=device,
+            seen_bias=seen_bias, candidates=candidates, callbacks=callbacks, device=device,
             random_state=random_state, verbose=verbose)
         self.causal_weight = causal_weight
         self.counterfactual = counterfactual

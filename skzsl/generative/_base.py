@@ -30,7 +30,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._early_stopping import (
     EARLY_STOPPING_CONSTRAINTS,
     early_stopping_callbacks,
-    validation_split,
+    hold_out_validation_classes,
 )
 from .._training import (
     FullBatchSampler,
@@ -176,7 +176,7 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         self.device_ = resolve_device(self.device)
         seed = seed_from_random_state(self.random_state)
         if self.early_stopping is not False:
-            X, y_idx, X_val, y_val = validation_split(self, X, y_idx)
+            X, y_idx, X_val, y_val = hold_out_validation_classes(self, X, y_idx)
         scaling = self.backbone_.feature_scaling == "minmax"
         self.scaler_ = MinMaxScaler().fit(X) if scaling else None
         X_scaled = self._scale(X).astype(np.float32)

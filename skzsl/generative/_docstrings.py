@@ -45,7 +45,7 @@ default="clswgan"
         f-CLSWGAN's ``L_CLS``, the pretrained classifier
         (``pretrained_net_``). The same instances serve each stage in turn;
         the validation classifiers of ``early_stopping``, trained inside a
-        generator epoch, get clones.
+        generator epoch, get copies.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, batch order, noise and synthesis.
 %(device)s

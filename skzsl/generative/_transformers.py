@@ -85,9 +85,7 @@ _FRAGMENTS = {
         Batch size.
     lr : float, default=1e-3
         Adam learning rate (``betas=(0.5, 0.999)``).
-    callbacks : list of skorch callbacks or (name, callback) pairs, default=None
-        Handed to the net (``net_``), as skorch's own ``callbacks``; every
-        optimizer step notifies ``on_grad_computed`` first.
+%(callbacks)s
 """,
     # the end of the Parameters section and the start of Attributes
     "device_verbose_and_table_attributes": """

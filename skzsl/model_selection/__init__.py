@@ -8,9 +8,12 @@ as *unseen*, known to the estimator only through the class table).
 Everything here draws validation data from the training classes only; the
 test classes are never touched. Hyperparameters are searched with
 scikit-learn's ``GridSearchCV`` over these splitters; the seen bias is tuned by
-:class:`TunedSeenBiasClassifierCV`, which a search can wrap.
+:class:`TunedSeenBiasClassifierCV`, which a search can wrap. :func:`gzsl_protocol`
+runs the whole validation-only protocol on a dataset (select on validation
+classes, refit, score the test split once).
 """
 
+from ._protocol import gzsl_protocol, validation_cv
 from ._seen_bias import TunedSeenBiasClassifierCV, select_seen_bias, set_seen_bias
 from ._split import GZSLKFold, PredefinedClassSplit
 
@@ -18,6 +21,8 @@ __all__ = [
     "GZSLKFold",
     "PredefinedClassSplit",
     "TunedSeenBiasClassifierCV",
+    "gzsl_protocol",
     "select_seen_bias",
     "set_seen_bias",
+    "validation_cv",
 ]

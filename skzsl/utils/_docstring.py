@@ -48,6 +48,13 @@ FRAGMENTS = {
     patience : int, default=5
         Validations without improvement before stopping, with ``early_stopping``.
 """,
+    "callbacks": """
+    callbacks : list of skorch callbacks or (name, callback) pairs, default=None
+        Handed to the estimator's net (``net_``), as skorch's own
+        ``callbacks``: every optimizer step notifies ``on_grad_computed``
+        first (``GradientNormClipping`` clips), and ``LRScheduler`` schedules
+        the primary optimizer, ``net_.optimizer_``.
+""",
     "verbose": """
     verbose : int, default=1
         0 silent, 1 progress bars, 2 also skorch's per-epoch tables.

@@ -18,7 +18,8 @@ def all_estimators():
     Walks the public modules of the package (as scikit-learn does, private
     ``_module`` files are skipped, but what a public ``__init__`` imports from
     them is found), so an estimator added later is found without registering
-    it anywhere. Private, abstract and ``Base*`` classes are left out.
+    it anywhere. Private, abstract and ``Base*`` classes are left out, and so
+    are parameter objects without ``fit`` (the generative backbones).
 
     Returns
     -------
@@ -41,7 +42,8 @@ def all_estimators():
             continue
         module = import_module(info.name)
         for name, cls in inspect.getmembers(module, inspect.isclass):
-            if (issubclass(cls, BaseEstimator) and cls.__module__.startswith("skzsl.")
+            if (issubclass(cls, BaseEstimator) and hasattr(cls, "fit")
+                    and cls.__module__.startswith("skzsl.")
                     and not name.startswith(("_", "Base")) and not inspect.isabstract(cls)):
                 found[name] = cls
     return sorted(found.items(), key=itemgetter(0))

@@ -3,16 +3,20 @@
 import numpy as np
 import pytest
 import torch
+from skorch.callbacks import Callback
 
 from skzsl.datasets import make_zsl_classification
 from skzsl.generative import (
+    CLSWGAN,
+    FVAEGAN,
+    TFVAEGAN,
     CLSWGANClassifier,
     FeatureGenerator,
     SDDNClassifier,
     SemanticKDClassifier,
 )
 
-from ._fast import FAST
+from ._fast import FAST, fast_backbone
 
 CLASSES = [CLSWGANClassifier, SDDNClassifier, SemanticKDClassifier]
 
@@ -74,8 +78,9 @@ def test_classifier_is_trained_on_synthetic_unseen_features(data):
 
 @pytest.mark.parametrize("backbone", ["clswgan", "fvaegan", "tfvaegan"])
 def test_backbones(data, backbone):
-    clf = make(CLSWGANClassifier, data, backbone=backbone, max_epochs=2).fit(data.X_train,
-                                                                           data.y_train)
+    clf = make(CLSWGANClassifier, data, backbone=fast_backbone(backbone), max_epochs=2)
+    clf.fit(data.X_train, data.y_train)
+    assert type(clf.backbone_).__name__.lower() == backbone
     row = clf.generator_net_.history[-1]
     module = clf.generator_net_.module_
     assert ("loss_vae" in row) == (backbone != "clswgan")
@@ -91,14 +96,64 @@ def test_backbones(data, backbone):
     assert (weights == {10.0}) == (backbone == "clswgan")
 
 
-def test_encoded_noise_needs_an_encoder(data):
-    with pytest.raises(ValueError, match="encoded_noise=True needs a VAE encoder"):
-        make(CLSWGANClassifier, data, backbone="clswgan", encoded_noise=True).fit(
-            data.X_train, data.y_train)
+def test_backbone_parameters_are_validated_in_fit(data):
+    clf = make(CLSWGANClassifier, data, backbone=fast_backbone(gp_weight=-1.0))
+    with pytest.raises(ValueError, match="gp_weight"):
+        clf.fit(data.X_train, data.y_train)
+    assert not hasattr(clf, "backbone_")
+    with pytest.raises(TypeError):
+        CLSWGAN(encoded_noise=True)  # f-CLSWGAN has no encoder
+
+
+def test_a_backbone_name_is_a_shortcut_for_its_defaults(data):
+    clf = make(CLSWGANClassifier, data, backbone="tfvaegan", max_epochs=0,
+               classifier_max_epochs=1)
+    clf.fit(data.X_train, data.y_train)
+    assert clf.backbone_.get_params() == TFVAEGAN().get_params()
+    assert clf.backbone == "tfvaegan"
+
+
+def test_backbone_parameters_are_nested_parameters():
+    clf = SDDNClassifier(backbone=TFVAEGAN(feedback_weight=0.5))
+    params = clf.get_params(deep=True)
+    assert params["backbone__feedback_weight"] == 0.5
+    assert params["soft_label_weight"] == 1.0
+    clf.set_params(backbone__gp_weight=5.0)
+    assert clf.backbone.gp_weight == 5.0
+    from sklearn.base import clone
+
+    copy = clone(clf)
+    assert copy.backbone is not clf.backbone
+    assert copy.get_params(deep=True)["backbone__gp_weight"] == 5.0
+    # each backbone holds only its own hyperparameters, at the reference values
+    assert "feedback_weight" not in FVAEGAN().get_params()
+    assert "encoded_noise" not in CLSWGAN().get_params()
+    assert (FVAEGAN().critic_weight, CLSWGAN().classification_weight) == (10.0, 0.01)
+
+
+@pytest.mark.slow
+def test_grid_search_over_backbone_and_method_parameters(data):
+    from sklearn.model_selection import GridSearchCV
+
+    from skzsl.metrics import gzsl_scorer
+    from skzsl.model_selection import GZSLKFold
+
+    clf = make(SDDNClassifier, data, backbone=fast_backbone(), max_epochs=1,
+               classifier_max_epochs=2)
+    grid = {"backbone__gp_weight": [1.0, 10.0], "soft_label_weight": [0.0, 1.0]}
+    search = GridSearchCV(clf, grid, scoring=gzsl_scorer, refit="harmonic",
+                          cv=GZSLKFold(2, random_state=0))
+    search.fit(data.X_train, data.y_train)
+    assert set(search.best_params_) == set(grid)
+    assert len(search.cv_results_["params"]) == 4
+    # the refitted estimator trained with the chosen backbone parameter
+    chosen = search.best_params_["backbone__gp_weight"]
+    assert search.best_estimator_.backbone_.gp_weight == chosen
 
 
 def test_unscaled_features_use_a_linear_generator(data):
-    clf = make(CLSWGANClassifier, data, feature_scaling=None, max_epochs=2)
+    clf = make(CLSWGANClassifier, data, backbone=fast_backbone(feature_scaling=None),
+               max_epochs=2)
     clf.fit(data.X_train, data.y_train)
     assert clf.scaler_ is None
     assert not isinstance(clf.generator_net_.module_.generator.net[-1], torch.nn.Sigmoid)
@@ -110,7 +165,7 @@ SDDN_TERMS = {
     "reconstruction_weight": ("loss_reconstruction",),
     "relation_weight": ("loss_relation", "loss_generated_relation"),
     "independence_weight": ("loss_independence", "loss_tc_discriminator"),
-    "classification_weight": ("loss_generated_classification",),
+    "generated_classification_weight": ("loss_generated_classification",),
 }
 
 SKD_TERMS = {
@@ -140,32 +195,35 @@ def test_weights_change_the_model(data):
                            other.predict_proba(data.X_test_seen))
 
 
-class _SpyEmbedding(SDDNClassifier):
-    """Records, during fit, how many classes the student scores and their labels' range."""
+class _SpyEmbedding(Callback):
+    """Records, during fit, how many classes the student scores (a public callback)."""
 
-    def _build_generator_net(self, X_scaled, y_idx):
-        net = super()._build_generator_net(X_scaled, y_idx)
-        seen = []
-        embedding = net.module.embedding
-        embedding.register_forward_hook(lambda m, args, out: seen.append(args[1].shape[0]))
-        self.scored_classes = seen
-        return net
+    def __init__(self):
+        self.scored_classes = []
+
+    def on_train_begin(self, net, **kwargs):
+        if hasattr(net.module_, "embedding"):
+            net.module_.embedding.register_forward_hook(
+                lambda m, args, out: self.scored_classes.append(args[1].shape[0]))
 
 
 @pytest.mark.parametrize("refine_unseen", [True, False])
 def test_sddn_refines_generated_unseen_features(data, refine_unseen):
+    spy = _SpyEmbedding()
     params = {**FAST["SDDNClassifier"], "max_epochs": 1, "refine_unseen": refine_unseen}
-    clf = _SpyEmbedding(data.class_attributes, **params)
+    clf = SDDNClassifier(data.class_attributes, callbacks=[spy], **params)
     clf.fit(data.X_train, data.y_train)
     expected = len(clf.classes_) if refine_unseen else len(clf.seen_classes_)
-    assert set(clf.scored_classes) == {expected}
+    assert set(spy.scored_classes) == {expected}
 
 
 def test_sddn_refine_unseen_without_unseen_classes(data):
     # one-hot semantics: every class is seen, refinement falls back to the seen classes
-    clf = _SpyEmbedding(None, **{**FAST["SDDNClassifier"], "max_epochs": 1, "refine_unseen": True})
+    spy = _SpyEmbedding()
+    clf = SDDNClassifier(None, callbacks=[spy], **{**FAST["SDDNClassifier"], "max_epochs": 1,
+                                                    "refine_unseen": True})
     clf.fit(data.X_train, data.y_train)
-    assert set(clf.scored_classes) == {len(clf.seen_classes_)}
+    assert set(spy.scored_classes) == {len(clf.seen_classes_)}
 
 
 @pytest.mark.parametrize("fusion", ["visual+refined+semantic", "refined+semantic",
@@ -177,9 +235,8 @@ def test_sddn_classifier_reads_fused_features(data, fusion):
              "semantic": params["semantic_dim"]}
     parts = fusion.split("+")
     assert clf.classifier_net_.module_.linear.in_features == sum(sizes[p] for p in parts)
-    X_scaled = clf._scale(data.X_test_seen[:4])
-    fused = clf._classifier_input(X_scaled)
-    X = torch.as_tensor(X_scaled)
+    fused = clf.classifier_input(data.X_test_seen[:4])
+    X = torch.as_tensor(clf.scaler_.transform(data.X_test_seen[:4]))
     with torch.no_grad():
         refined = clf.generator_net_.module_.embedding.embed(X)
         expected = {"visual": X, "refined": refined,
@@ -221,7 +278,8 @@ def test_pickle_round_trip(fitted, data):
 
 
 def test_standardised_semantics(data):
-    clf = make(CLSWGANClassifier, data, semantic_scaling="standard", max_epochs=1)
+    clf = make(CLSWGANClassifier, data, backbone=fast_backbone(semantic_scaling="standard"),
+               max_epochs=1)
     clf.fit(data.X_train, data.y_train)
     semantics = clf.generator_net_.module_.class_semantics.numpy()
     np.testing.assert_allclose(semantics.mean(axis=0), 0.0, atol=1e-6)
@@ -233,19 +291,24 @@ def test_presets_follow_the_reference_scripts():
 
     # scripts/run_sun_tfvaegan.py and run_awa_tfvaegan.py of the official code
     sun = generative_preset("SUN", "tfvaegan")
-    assert (sun["lr"], sun["critic_weight"], sun["feedback_weight"],
-            sun["synthesis_feedback_weight"], sun["n_synthetic_per_class"],
-            sun["classifier_lr"]) == (1e-3, 1.0, 0.1, 0.01, 400, 5e-4)
-    assert generative_preset("awa", "tfvaegan")["freeze_decoder"] is True
-    assert generative_preset("FLO", "fvaegan")["encoded_noise"] is False
-    assert "feedback_weight" not in generative_preset("CUB", "fvaegan")
-    # f-CLSWGAN's L_CLS weight goes to CLSWGANClassifier only, not to SDDN's own term
-    assert CLSWGANClassifier.from_preset("FLO").classification_weight == 0.1
-    assert CLSWGANClassifier.from_preset("CUB").classification_weight == 0.01
-    assert SDDNClassifier.from_preset("CUB").classification_weight == 0.1  # its default
-    assert SDDNClassifier.from_preset("CUB", backbone="fvaegan").backbone == "fvaegan"
+    bb = sun["backbone"]
+    assert isinstance(bb, TFVAEGAN)
+    assert (bb.lr, bb.critic_weight, bb.feedback_weight, bb.synthesis_feedback_weight,
+            sun["n_synthetic_per_class"], sun["classifier_lr"]) == (1e-3, 1.0, 0.1, 0.01, 400,
+                                                                    5e-4)
+    assert generative_preset("awa", "tfvaegan")["backbone"].freeze_decoder is True
+    assert generative_preset("FLO", "fvaegan")["backbone"].encoded_noise is False
+    assert isinstance(generative_preset("CUB", "fvaegan")["backbone"], FVAEGAN)
+    # f-CLSWGAN's L_CLS weight belongs to its backbone, whatever the method
+    assert CLSWGANClassifier.from_preset("FLO").backbone.classification_weight == 0.1
+    assert SDDNClassifier.from_preset("CUB").backbone.classification_weight == 0.01
+    assert SDDNClassifier.from_preset("CUB").generated_classification_weight == 0.1
+    assert isinstance(SDDNClassifier.from_preset("CUB", backbone="fvaegan").backbone, FVAEGAN)
     est = CLSWGANClassifier.from_preset("SUN", backbone="tfvaegan", max_epochs=1)
-    assert (est.max_epochs, est.random_state, est.backbone) == (1, 4115, "tfvaegan")
+    assert (est.max_epochs, est.random_state, type(est.backbone)) == (1, 4115, TFVAEGAN)
+    # the presets' default backbone is the estimators'
+    assert type(generative_preset("CUB")["backbone"]).__name__.lower() == \
+        CLSWGANClassifier().backbone
     with pytest.raises(ValueError, match="Unknown dataset"):
         generative_preset("APY")
 
@@ -254,18 +317,18 @@ def test_tfvaegan_trains_the_feedback_module_in_its_second_pass(data):
     import torch
 
     # an epoch is two passes over the batches; only the second runs through the feedback
-    clf = make(CLSWGANClassifier, data, backbone="tfvaegan", max_epochs=1)
+    clf = make(CLSWGANClassifier, data, backbone=fast_backbone("tfvaegan"), max_epochs=1)
     clf.fit(data.X_train, data.y_train)
     net = clf.generator_net_
     n_iterations = -(-len(data.X_train) // net.batch_size)
     assert len(net.history[-1, "batches"]) == 2 * n_iterations
     # same seed, no epoch: the initial weights; the feedback module has moved from them
-    start = make(CLSWGANClassifier, data, backbone="tfvaegan", max_epochs=0)
+    start = make(CLSWGANClassifier, data, backbone=fast_backbone("tfvaegan"), max_epochs=0)
     start.fit(data.X_train, data.y_train)
     before = start.generator_net_.module_.feedback.net[0].weight
     assert not torch.allclose(before, net.module_.feedback.net[0].weight)
     # feedback at synthesis: a2 = 0 gives other features than a2 = 1
     features = clf.generator_.sample(clf.unseen_classes_[:1], 4, random_state=0)
-    net.synthesis_feedback_weight = 0.0
+    net.settings_["synthesis_feedback_weight"] = 0.0
     plain = clf.generator_.sample(clf.unseen_classes_[:1], 4, random_state=0)
     assert not np.allclose(features, plain)
