@@ -30,7 +30,7 @@ CHILD = textwrap.dedent("""
     from skzsl.attention import MSDNClassifier
     from skzsl.datasets import make_zsl_classification
     from skzsl._training import MultiOptimizerNet
-    from skzsl.generative import CLSWGANClassifier
+    from skzsl.generative import CLSWGAN, CLSWGANClassifier
 
     torch.set_num_threads(1)
     step = MultiOptimizerNet.train_step
@@ -52,8 +52,9 @@ CHILD = textwrap.dedent("""
             return "unfitted"
 
     flat = make_zsl_classification(random_state=0)
-    gan = CLSWGANClassifier(flat.class_attributes, hidden_dim=16, max_epochs=10**6,
-                            n_critic=1, batch_size=32, classifier_max_epochs=2,
+    gan = CLSWGANClassifier(flat.class_attributes,
+                            backbone=CLSWGAN(hidden_dim=16, n_critic=1, batch_size=32),
+                            max_epochs=10**6, classifier_max_epochs=2,
                             verbose=0, random_state=0, device="cpu")
     print("fit generative", flush=True)
     try:
@@ -96,7 +97,7 @@ def test_one_ctrl_c_stops_generative_and_attention_fits():
     child = subprocess.Popen([sys.executable, "-c", CHILD], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=env)
     try:
-        sent = _interrupt_after(child, "fit generative", "CLSWGANNet")
+        sent = _interrupt_after(child, "fit generative", "GenerativeNet")
         status, stopped = child.stdout.readline().split()
         # the whole multi-stage fit stops (no later stage runs), well within a second
         assert status == "raised"

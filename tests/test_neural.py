@@ -7,7 +7,7 @@ from unittest.mock import patch
 
 import numpy as np
 import pytest
-from generative._fast import FAST  # tests/ is on sys.path (rootdir-relative imports)
+from generative._fast import FAST, fast_backbone  # tests/ is on sys.path
 
 from skzsl._training import EpochProgressBar, MultiOptimizerNet, resolve_device
 from skzsl.attention import MSDNClassifier
@@ -65,7 +65,8 @@ def test_train_loss_is_the_optimised_objective(name, n_critic, flat, regions):
         calls.append((id(net), group, float(loss.detach())))
         update(net, group, loss, **kwargs)
 
-    extra = {} if n_critic is None else {"n_critic": n_critic, "max_epochs": 2}
+    extra = {} if n_critic is None else {"backbone": fast_backbone(n_critic=n_critic),
+                                         "max_epochs": 2}
     est, data = _make(name, flat, regions, **extra)
     with patch.object(MultiOptimizerNet, "update", spy):
         est.fit(data.X_train, data.y_train)

@@ -27,7 +27,7 @@ class FeatureGenerator:
         ``module_`` generates (through TF-VAEGAN's feedback module with the
         net's ``synthesis_feedback_weight``), conditioned on
         ``module_.class_semantics`` (the class table after
-        ``semantic_scaling``), on the net's device. Holding the net, not the
+        the backbone's ``semantic_scaling``), on the net's device. Holding the net, not the
         module, lets a generator pickled on a GPU load on a CPU-only machine.
     class_attributes : ClassAttributes
         The class table: its labels name the classes.
@@ -37,10 +37,11 @@ class FeatureGenerator:
     Examples
     --------
     >>> from skzsl.datasets import make_zsl_classification
-    >>> from skzsl.generative import CLSWGANClassifier
+    >>> from skzsl.generative import CLSWGAN, CLSWGANClassifier
     >>> data = make_zsl_classification(random_state=0)
-    >>> clf = CLSWGANClassifier(data.class_attributes, hidden_dim=32, max_epochs=2,
-    ...                         classifier_max_epochs=2, n_synthetic_per_class=10, verbose=0,
+    >>> clf = CLSWGANClassifier(data.class_attributes, backbone=CLSWGAN(hidden_dim=32),
+    ...                         max_epochs=2, classifier_max_epochs=2,
+    ...                         n_synthetic_per_class=10, verbose=0,
     ...                         random_state=0).fit(data.X_train, data.y_train)
     >>> clf.generator_.sample(clf.unseen_classes_[:2], 5, random_state=0).shape
     (10, 20)
