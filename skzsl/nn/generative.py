@@ -23,6 +23,7 @@ __all__ = [
     "ConditionalCritic",
     "ConditionalEncoder",
     "SemanticDecoder",
+    "unit_rows",
     "FeedbackModule",
     "SoftmaxClassifier",
     "SelfDistillationEmbedding",
@@ -154,12 +155,23 @@ class ConditionalEncoder(nn.Module):
         return mu + torch.randn_like(mu) * torch.exp(0.5 * logvar), mu, logvar
 
 
+def unit_rows(tensor, eps=1e-12):
+    """Each row divided by its L2 norm, the norm floored at ``eps`` (a zero row stays zero).
+
+    The same values and gradients as ``tensor / tensor.norm(dim=1)`` wherever
+    a row's norm exceeds ``eps``; a zero row (the decoder's output for an
+    all-zero feature row at initialisation, when every bias is 0) gives zeros
+    instead of ``0 / 0 = NaN``.
+    """
+    return tensor / tensor.norm(dim=1, keepdim=True).clamp_min(eps)
+
+
 class SemanticDecoder(nn.Module):
     """TF-VAEGAN's semantic embedding decoder ``Dec(x) -> a``.
 
     ``x -> hidden (LeakyReLU 0.2) -> n_attributes``, output L2-normalised per
-    row. Its hidden layer feeds the feedback module and, with its output, the
-    final classifier's input (:meth:`features`).
+    row (:func:`unit_rows`). Its hidden layer feeds the feedback module and,
+    with its output, the final classifier's input (:meth:`features`).
     """
 
     def __init__(self, n_features, hidden_dim, n_attributes):
@@ -168,14 +180,12 @@ class SemanticDecoder(nn.Module):
         self.out = nn.Linear(hidden_dim, n_attributes)
 
     def forward(self, features):
-        out = self.out(self.hidden(features))
-        return out / out.norm(dim=1, keepdim=True)
+        return unit_rows(self.out(self.hidden(features)))
 
     def features(self, features):
         """``[Dec(x), Dec hidden(x)]``, what TF-VAEGAN appends to the classifier's input."""
         hidden = self.hidden(features)
-        out = self.out(hidden)
-        return torch.cat([out / out.norm(dim=1, keepdim=True), hidden], dim=1)
+        return torch.cat([unit_rows(self.out(hidden)), hidden], dim=1)
 
 
 class FeedbackModule(nn.Module):

@@ -120,7 +120,9 @@ def weighted_l1_loss(predicted, target):
         \\quad d = \\mathrm{Dec}(x) - a
 
     (``WeightedL1`` of the official ``train_images.py``; the weights are not
-    detached there, nor here).
+    detached there, nor here). The row norm is floored at 1e-12 (before the
+    square root, so that its gradient stays finite): a row decoded exactly
+    right weighs 0 instead of giving ``0 / 0``.
 
     Parameters
     ----------
@@ -128,7 +130,7 @@ def weighted_l1_loss(predicted, target):
         Decoded and true class semantics.
     """
     diff = predicted - target
-    weight = diff.pow(2) / diff.pow(2).sum(dim=1, keepdim=True).sqrt()
+    weight = diff.pow(2) / diff.pow(2).sum(dim=1, keepdim=True).clamp_min(1e-24).sqrt()
     return (weight * diff.abs()).sum() / diff.shape[0]
 
 

@@ -127,3 +127,34 @@ def test_vae_loss_bce_reads_the_reconstruction_plus_1e12():
 @pytest.mark.parametrize(("penalty", "expected"), [(2.0, 11.0), (1.02, 10.0), (0.5, 10 / 1.1)])
 def test_adapt_gp_weight_follows_the_official_band(penalty, expected):
     assert L.adapt_gp_weight(10.0, penalty) == pytest.approx(expected)
+
+
+def test_decoder_normalisation_keeps_zero_rows_finite():
+    import torch
+
+    from skzsl.nn.generative import unit_rows
+
+    x = torch.tensor([[3.0, 4.0], [0.0, 0.0]], requires_grad=True)
+    out = unit_rows(x)
+    torch.testing.assert_close(out.detach(), torch.tensor([[0.6, 0.8], [0.0, 0.0]]))
+    out.sum().backward()
+    assert torch.isfinite(x.grad).all()
+    # where the norm is not tiny: exactly the plain normalisation
+    y = torch.randn(5, 3)
+    assert torch.equal(unit_rows(y), y / y.norm(dim=1, keepdim=True))
+
+
+def test_weighted_l1_loss_of_an_exact_row_is_finite():
+    import torch
+
+    from skzsl.nn.generative_losses import weighted_l1_loss
+
+    target = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
+    predicted = torch.tensor([[1.0, 0.0], [0.6, 0.8]], requires_grad=True)
+    loss = weighted_l1_loss(predicted, target)
+    # row 1 is exact (weight 0); row 2: d = (0.6, -0.2), |d| = sqrt(0.4),
+    # sum d^2 |d| / |d| = (0.216 + 0.008) / sqrt(0.4); mean over the 2 rows
+    expected = (0.6 ** 3 + 0.2 ** 3) / 0.4 ** 0.5 / 2
+    assert float(loss) == pytest.approx(expected, rel=1e-6)
+    loss.backward()
+    assert torch.isfinite(predicted.grad).all()
