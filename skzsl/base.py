@@ -28,7 +28,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .semantics import ClassAttributes, check_class_attributes
 from .utils._docstring import fill_doc
 
-__all__ = ["BaseGZSLClassifier"]
+__all__ = ["BaseGZSLClassifier", "discard_fitted"]
+
+
+def discard_fitted(estimator):
+    """Delete every fitted attribute (name ending in ``_``): the estimator is unfitted again."""
+    for name in [n for n in vars(estimator) if n.endswith("_") and not n.startswith("__")]:
+        delattr(estimator, name)
 
 # a table is keyed by class label, so a bare ndarray (no labels) is not one
 _CLASS_TABLE_CONSTRAINT = [pd.DataFrame, dict, ClassAttributes, None]
@@ -87,8 +93,11 @@ class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
         """Validate X, y and the class table; set the class bookkeeping.
 
         Returns the validated ``X`` and ``y`` encoded as row positions in
-        ``classes_`` (and in ``class_attributes_.matrix``).
+        ``classes_`` (and in ``class_attributes_.matrix``). What a previous fit
+        left is discarded first, so that no attribute of it (``best_epoch_``
+        of an early-stopped fit, ...) outlives a refit that does not set it.
         """
+        discard_fitted(self)
         X, y = self._validate_X(X, y=y, reset=True, **check_params)
         check_classification_targets(y)
         table = check_class_attributes(self.class_attributes, y,

@@ -3,6 +3,7 @@
 import contextlib
 import copy
 import inspect
+import math
 import warnings
 
 import numpy as np
@@ -13,6 +14,8 @@ from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 from tqdm.auto import tqdm
 
+from ..base import discard_fitted
+from ..exceptions import TrainingDivergedError
 from ._data import RowCopyDataset, class_balanced_loader, collate_batch
 from ._device import resolve_device, seed_from_random_state, seeded
 
@@ -52,6 +55,14 @@ class EpochProgressBar(Callback):
         self.bar_.close()
         # a live tqdm bar cannot be pickled; the net must stay picklable
         del self.bar_
+
+
+class _Diverged(Exception):
+    """A net's loss became non-finite; :func:`fit_stage` reports it for the estimator."""
+
+    def __init__(self, group, terms, epoch):
+        super().__init__(group, terms, epoch)
+        self.group, self.terms, self.epoch = group, terms, epoch
 
 
 class MultiOptimizerNet(NeuralNet):
@@ -186,7 +197,20 @@ class MultiOptimizerNet(NeuralNet):
         that ``GradientNormClipping`` and other gradient callbacks act on
         them), then step. ``also`` names other groups stepped on the same
         backward pass (their objective is not recorded).
+
+        ``loss`` is a scalar tensor or a dict of named terms, which are
+        summed. A loss that is not finite stops training before the step
+        (:class:`_Diverged`, which the estimator reports as
+        :class:`~skzsl.exceptions.TrainingDivergedError`), naming the terms
+        that were not finite.
         """
+        terms = loss if isinstance(loss, dict) else {group: loss}
+        loss = sum(terms.values()) if isinstance(loss, dict) else loss
+        value = float(loss.detach())
+        if not math.isfinite(value):
+            bad = {name: float(term.detach()) for name, term in terms.items()
+                   if not math.isfinite(float(term.detach()))}
+            raise _Diverged(group, bad or {group: value}, len(self.history))
         groups = (group, *also)
         optimizers = [self.optimizer_of(name) for name in groups]
         for optimizer in optimizers:
@@ -197,7 +221,7 @@ class MultiOptimizerNet(NeuralNet):
                     training=True)
         for optimizer in optimizers:
             optimizer.step()
-        self._objectives.setdefault(group, []).append(float(loss.detach()))
+        self._objectives.setdefault(group, []).append(value)
 
     def compute_step(self, X, y):
         """Run one training step on a batch already on the device.
@@ -303,10 +327,33 @@ class NeuralEstimatorMixin:
             self.device_ = str(nets[0].device)
 
 
-def discard_fitted(estimator):
-    """Delete every fitted attribute (name ending in ``_``): the estimator is unfitted again."""
-    for name in [n for n in vars(estimator) if n.endswith("_") and not n.startswith("__")]:
-        delattr(estimator, name)
+def _fit_checked(estimator, net, X, y):
+    """``net.fit(X, y)``, reporting a diverged loss or non-finite weights as the estimator's error.
+
+    Every optimizer step of every net checks its loss (:meth:`MultiOptimizerNet.update`);
+    the weights are checked once at the end, for a last step that made them
+    non-finite from a finite loss.
+    """
+    stage = getattr(net, "stage_", None) or type(net).__name__
+    name = type(estimator).__name__
+    advice = ("Lower the learning rate of that stage (lr, backbone__lr, classifier_lr), "
+              "scale the features (the generative methods' backbones scale them to [0, 1] "
+              "with feature_scaling='minmax'; for the others use a StandardScaler in a "
+              "Pipeline), or clip the gradients (callbacks=[GradientNormClipping(...)]). "
+              "The estimator is left as it was before fit.")
+    try:
+        net.fit(X, y)
+    except _Diverged as diverged:
+        terms = ", ".join(f"{term} = {value}" for term, value in diverged.terms.items())
+        raise TrainingDivergedError(
+            f"{name}.fit diverged in its {stage!r} stage: at epoch {diverged.epoch} the loss "
+            f"of the {diverged.group!r} optimizer group was not finite ({terms}). "
+            f"{advice}") from None
+    if not all(bool(torch.isfinite(p).all()) for p in net.module_.parameters()):
+        raise TrainingDivergedError(
+            f"{name}.fit diverged in its {stage!r} stage: the weights are not finite after "
+            f"epoch {len(net.history)}, although every loss was. {advice}")
+    return net
 
 
 def fit_stage(estimator, net, X, y):
@@ -321,7 +368,7 @@ def fit_stage(estimator, net, X, y):
     net : NeuralNet
         The fitted net.
     """
-    net.fit(X, y)
+    _fit_checked(estimator, net, X, y)
     if net.interrupted_:
         raise KeyboardInterrupt(
             f"{type(estimator).__name__}.fit was interrupted; the estimator is left unfitted.")
@@ -341,7 +388,7 @@ def fit_single_net(estimator, net, X, y):
     net : NeuralNet
         The fitted net.
     """
-    net.fit(X, y)
+    _fit_checked(estimator, net, X, y)
     estimator.n_epochs_ = sum("dur" in row for row in net.history)
     if net.interrupted_:
         warnings.warn(
@@ -430,6 +477,8 @@ def build_net(net_class, module, *, max_epochs, batch_size, lr, device, verbose,
     )
     if verbose < 2:
         net.set_params(callbacks__print_log=None)
+    # named in the errors of a fit (the progress bar's label)
+    net.stage_ = desc
     return net
 
 

@@ -116,7 +116,7 @@ class _MutualAttentionNet(MultiOptimizerNet):
             losses["loss_regression"] = self.regression_weight * sum(
                 attribute_regression_loss(out[name], table, y)
                 for name in ("av_attributes", "va_attributes"))
-        self.update("all", sum(losses.values()))
+        self.update("all", losses)
         return losses
 
 

@@ -76,7 +76,7 @@ class SDDNNet(GenerativeNet):
             bundle.autoencoder, bundle.relation, bundle.tc_discriminator,
             out["student_features"], target, bundle.class_semantics, w)
         terms.update(more)
-        self.update("embedding", sum(terms.values()))
+        self.update("embedding", terms)
         if w["independence"]:
             loss = tc_discriminator_loss(bundle.tc_discriminator, h_sem, h_res)
             self.update("discriminator", loss)

@@ -48,7 +48,7 @@ class SelfDistillationNet(MultiOptimizerNet):
         bundle = self.module_
         _, terms = self_distillation_terms(bundle.embedding, X, y, bundle.class_semantics,
                                            self.weights)
-        self.update("embedding", sum(terms.values()))
+        self.update("embedding", terms)
         return terms
 
 
@@ -64,7 +64,7 @@ class DisentanglementNet(SelfDistillationNet):
         (h_sem, h_res), terms = disentanglement_terms(
             bundle.autoencoder, bundle.relation, bundle.tc_discriminator, X, y,
             bundle.class_semantics, self.weights)
-        self.update("autoencoder", sum(terms.values()))
+        self.update("autoencoder", terms)
         if self.weights["independence"]:
             loss = tc_discriminator_loss(bundle.tc_discriminator, h_sem, h_res)
             self.update("discriminator", loss)
