@@ -7,6 +7,9 @@ command's ``--help``) does not import torch.
 """
 
 from .utils._lazy import lazy_attributes as _lazy_attributes
+from .utils._no_docstrings import allow_skorch_without_docstrings as _allow_no_docstrings
+
+_allow_no_docstrings()      # python -OO: skorch reads its own docstrings on import
 
 __version__ = "0.1.0.dev0"
 

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sklearn.model_selection import ParameterGrid
 
 import skzsl
 from skzsl import _benchmark, cli
@@ -51,13 +52,29 @@ def test_default_methods_cover_every_family():
 
 
 def test_quick_settings_are_smaller_than_full():
-    for method in ("sddn", "msdn"):
+    # "smaller": no setting costs more, and for a neural method the search trains for
+    # strictly fewer epochs in all (epoch budgets times settings searched); the
+    # closed-form methods run as at full size
+    for method in _benchmark.METHODS:
         _, quick, quick_grid = _benchmark.method_settings(method)
         _, full, full_grid = _benchmark.method_settings(method, full=True)
-        assert len(quick_grid) <= len(full_grid)
-        assert quick != full
-    assert _benchmark.method_settings("sddn")[1]["max_epochs"] < \
-        _benchmark.method_settings("sddn", full=True)[1]["max_epochs"]
+        epochs = [key for key in full if key.endswith("max_epochs")]
+        assert epochs == [key for key in quick if key.endswith("max_epochs")], method
+        assert all(quick[key] <= full[key] for key in epochs), method
+        n_quick, n_full = len(ParameterGrid(quick_grid)), len(ParameterGrid(full_grid))
+        assert n_quick <= n_full, method
+        if method in _benchmark.NEURAL_METHODS:
+            assert epochs, method
+            assert (n_quick * sum(quick[key] for key in epochs)
+                    < n_full * sum(full[key] for key in epochs)), method
+        else:
+            assert (quick, quick_grid) == (full, full_grid), method
+    # the generative methods train fewer epochs in both stages
+    for method in ("clswgan", "sddn", "semantic_kd"):
+        _, quick, _ = _benchmark.method_settings(method)
+        _, full, _ = _benchmark.method_settings(method, full=True)
+        assert quick["max_epochs"] < full["max_epochs"]
+        assert quick["classifier_max_epochs"] < full["classifier_max_epochs"]
 
 
 def test_grid_override_and_csv(tmp_path):

@@ -62,7 +62,9 @@ def test_train_loss_is_the_optimised_objective(name, n_critic, flat, regions):
     update = MultiOptimizerNet.update
 
     def spy(net, group, loss, **kwargs):
-        calls.append((id(net), group, float(loss.detach())))
+        # a loss is a tensor or a dict of named terms, which update sums
+        total = sum(loss.values()) if isinstance(loss, dict) else loss
+        calls.append((id(net), group, float(total.detach())))
         update(net, group, loss, **kwargs)
 
     extra = {} if n_critic is None else {"backbone": fast_backbone(n_critic=n_critic),
@@ -71,26 +73,44 @@ def test_train_loss_is_the_optimised_objective(name, n_critic, flat, regions):
     with patch.object(MultiOptimizerNet, "update", spy):
         est.fit(data.X_train, data.y_train)
     nets = _nets(est)
-    assert nets and all(net.history[-1, "train_loss"] > -np.inf for net in nets.values())
+    assert nets
     for net in nets.values():
         main = net.objective or net._group_names()[0]
         optimised = [value for net_id, group, value in calls if net_id == id(net)
                      and group == main]
-        recorded = [loss for epoch in net.history for loss in
-                    (batch["train_loss"] for batch in epoch["batches"])]
+        batches = [batch for epoch in net.history for batch in epoch["batches"]]
+        recorded = [batch["train_loss"] for batch in batches]
+        # every step trained on a finite loss (NaN or inf is a diverged fit, not a number)
+        assert recorded and np.isfinite(recorded).all()
         np.testing.assert_allclose(recorded, optimised, rtol=1e-6)
+        # an epoch's train_loss is the mean of its steps' losses weighted by batch size,
+        # as skorch computes it: it is the main group's objective at the epoch level too
+        for epoch in net.history:
+            sizes = [batch["train_batch_size"] for batch in epoch["batches"]]
+            steps = [batch["train_loss"] for batch in epoch["batches"]]
+            assert epoch["train_loss"] == pytest.approx(np.average(steps, weights=sizes))
+        np.testing.assert_allclose(net.history[:, "train_loss"],
+                                   net.history[:, f"objective_{main}"], rtol=1e-6)
         # the other groups are in the history under their own names
         for group in net._group_names():
-            assert np.isfinite(net.history[-1, f"objective_{group}"])
+            assert np.isfinite(net.history[:, f"objective_{group}"]).all()
     if n_critic is not None:
-        history = est.generator_net_.history
+        net = est.generator_net_
+        assert net.objective == "generator"
+        batches = [batch for epoch in net.history for batch in epoch["batches"]]
         critic = [value for net_id, group, value in calls
-                  if net_id == id(est.generator_net_) and group == "critic"]
-        first_batch = history[0, "batches", 0, "objective_critic"]
-        assert first_batch == pytest.approx(np.mean(critic[:n_critic]))
-        terms = sum(history[-1, name] for name in ("loss_critic", "loss_generator",
-                                                   "wasserstein", "loss_vae"))
-        assert history[-1, "train_loss"] != pytest.approx(terms)
+                  if net_id == id(net) and group == "critic"]
+        # n_critic critic updates per generator update; a batch's critic objective is
+        # their mean (in every batch, not only the first)
+        assert len(critic) == n_critic * len(batches)
+        np.testing.assert_allclose([batch["objective_critic"] for batch in batches],
+                                   np.mean(np.reshape(critic, (-1, n_critic)), axis=1),
+                                   rtol=1e-6)
+        # train_loss is the generator's objective alone, step by step: neither the
+        # critic's nor a sum of every recorded term
+        np.testing.assert_allclose([batch["train_loss"] for batch in batches],
+                                   [batch["objective_generator"] for batch in batches],
+                                   rtol=1e-6)
 
 
 def test_progress_bar_shows_critic_and_generator_apart():

@@ -7,9 +7,8 @@ scorers that read them from a fitted estimator are in ``_scorer.py``.
 import warnings
 
 import numpy as np
-from scipy.integrate import trapezoid
 from sklearn.exceptions import UndefinedMetricWarning
-from sklearn.metrics import recall_score
+from sklearn.metrics import auc, recall_score
 
 
 def per_class_accuracy_score(y_true, y_pred, *, labels=None, sample_weight=None):
@@ -76,27 +75,30 @@ def harmonic_mean(seen, unseen):
 
     Parameters
     ----------
-    seen : float
+    seen : float or array-like
         Seen-class accuracy S.
-    unseen : float
-        Unseen-class accuracy U.
+    unseen : float or array-like
+        Unseen-class accuracy U, of the same shape (or broadcastable).
 
     Returns
     -------
-    h : float
-        0 when both are 0, ``nan`` when either is ``nan``.
+    h : float or ndarray
+        0 where both are 0, ``nan`` where either is ``nan``; a float for
+        scalar inputs, an array (element by element) for arrays.
 
     Examples
     --------
     >>> from skzsl.metrics import harmonic_mean
     >>> harmonic_mean(0.6, 0.3)
     0.4
+    >>> harmonic_mean([0.6, 0.0], [0.3, 0.0])
+    array([0.4, 0. ])
     """
-    if np.isnan(seen) or np.isnan(unseen):
-        return float("nan")
-    if seen + unseen == 0:
-        return 0.0
-    return float(2.0 * seen * unseen / (seen + unseen))
+    seen, unseen = np.asarray(seen, dtype=float), np.asarray(unseen, dtype=float)
+    total = seen + unseen
+    # total != 0 also holds for nan, which then propagates
+    h = np.divide(2.0 * seen * unseen, total, out=np.zeros_like(total), where=total != 0)
+    return float(h) if h.ndim == 0 else h
 
 
 def gzsl_accuracy(y_true, y_pred, *, seen_classes):
@@ -242,7 +244,9 @@ def ausuc_score(y_true, scores, *, classes, seen_classes):
     Returns
     -------
     area : float
-        Area under S as a function of U, in [0, 1].
+        Area under S as a function of U, in [0, 1]
+        (:func:`~sklearn.metrics.auc`, the trapezoidal rule, on the exact
+        curve of :func:`seen_unseen_curve`).
 
     Examples
     --------
@@ -254,7 +258,7 @@ def ausuc_score(y_true, scores, *, classes, seen_classes):
     """
     _, seen_acc, unseen_acc = seen_unseen_curve(y_true, scores, classes=classes,
                                                 seen_classes=seen_classes)
-    return float(trapezoid(seen_acc, unseen_acc))
+    return auc(unseen_acc, seen_acc)
 
 
 def gzsl_report(y_true, y_pred, *, seen_classes, output_dict=False, digits=4):

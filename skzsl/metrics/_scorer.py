@@ -8,6 +8,7 @@ run once per call.
 """
 
 import numpy as np
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ..utils import unwrap_gzsl_classifier
@@ -48,7 +49,7 @@ class _GZSLScorer:
             )
         if self._metric == "zsl":
             unseen_cols = np.isin(clf.classes_, clf.unseen_classes_)
-            scores = clf.compatibility_scores(_take(Xt, ~seen_samples))
+            scores = clf.compatibility_scores(_safe_indexing(Xt, ~seen_samples))
             pred = clf.classes_[unseen_cols][np.argmax(scores[:, unseen_cols], axis=1)]
             return per_class_accuracy_score(y[~seen_samples], pred)
         if self._metric == "ausuc":
@@ -60,10 +61,6 @@ class _GZSLScorer:
             return per_class_accuracy_score(y[part], pred[part])
         scores = gzsl_accuracy(y, pred, seen_classes=clf.seen_classes_)
         return scores if self._metric == "gzsl" else scores[self._metric]
-
-
-def _take(X, mask):
-    return X.iloc[mask] if hasattr(X, "iloc") else np.asarray(X)[mask]
 
 
 @validate_params({"metric": [StrOptions(set(_NEEDS))]}, prefer_skip_nested_validation=True)

@@ -22,18 +22,13 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_method_params, _estimator_has, check_is_fitted
 
 from ..base import BaseGZSLClassifier
-from ..metrics import seen_unseen_curve
+from ..metrics import harmonic_mean, seen_unseen_curve
 from ..utils import unwrap_gzsl_classifier
 from ..utils._docstring import fill_doc
 from ._split import GZSLKFold
-
-
-def _harmonic(seen, unseen):
-    total = seen + unseen
-    return np.divide(2.0 * seen * unseen, total, out=np.zeros_like(total), where=total > 0)
 
 
 def _at(curve, bias):
@@ -56,7 +51,7 @@ def _choose_bias(curves, min_seen_accuracy=0.0):
     grid = np.concatenate([[-np.inf], breaks])
     seen, unseen = zip(*(_at(curve, grid) for curve in curves), strict=True)
     seen, unseen = np.asarray(seen), np.asarray(unseen)
-    h = _harmonic(seen, unseen).mean(axis=0)
+    h = harmonic_mean(seen, unseen).mean(axis=0)
     h[seen.mean(axis=0) < min_seen_accuracy] = -1.0
     best = int(np.argmax(h))
     step = float(np.median(np.diff(breaks))) if breaks.size > 1 else 1.0
@@ -162,18 +157,10 @@ def set_seen_bias(estimator, seen_bias):
     return estimator.set_params(seen_bias=seen_bias)
 
 
-def _index_params(params, indices, n_samples):
-    """Fit parameters of one fold: per-sample arrays indexed, the rest as given."""
-    return {key: _safe_indexing(value, indices)
-            if hasattr(value, "__len__") and not isinstance(value, str | dict)
-            and len(value) == n_samples else value
-            for key, value in params.items()}
-
-
 def _fold_curves(estimator, X, y, train, val, fit_params, halves):
     """Fit on ``train``; the seen-unseen curves of the two halves of ``val`` and of all of it."""
     est = clone(estimator).fit(_safe_indexing(X, train), y[train],
-                               **_index_params(fit_params, train, y.shape[0]))
+                               **_check_method_params(X, fit_params, train))
     clf, Xt = unwrap_gzsl_classifier(est, _safe_indexing(X, val))
     scores, y_val = clf.compatibility_scores(Xt), y[val]
     seen_samples = np.isin(y_val, clf.seen_classes_)
@@ -375,7 +362,7 @@ class TunedSeenBiasClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
             seen, unseen = np.asarray(held_out, dtype=float).T
             results["seen"].append(seen.mean())
             results["unseen"].append(unseen.mean())
-            results["harmonic"].append(_harmonic(seen, unseen).mean())
+            results["harmonic"].append(harmonic_mean(seen, unseen).mean())
         self.cv_results_ = {key: np.asarray(value, dtype=float)
                             for key, value in results.items()}
         self.best_score_ = float(self.cv_results_["harmonic"].mean())
@@ -428,12 +415,6 @@ class TunedSeenBiasClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
 %(method_predict)s
         """
         return self._fitted_estimator().predict(X)
-
-    def _estimator_has(attr):
-        def check(self):
-            target = getattr(self, "estimator_", self.estimator)
-            return hasattr(target, attr)
-        return check
 
     @available_if(_estimator_has("predict_proba"))
     @fill_doc

@@ -5,6 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.model_selection import BaseCrossValidator, KFold
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 
 
 def _seen_holdout(y, seen_classes, fraction, rng):
@@ -25,9 +26,8 @@ def _seen_holdout(y, seen_classes, fraction, rng):
     return test
 
 
-def _check_fraction(value, name):
-    if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value < 1:
-        raise ValueError(f"{name} must be a float in [0, 1); got {value!r}.")
+# scikit-learn's parameter constraints, checked at construction (a splitter has no fit)
+_SEEN_TEST_SIZE = [Interval(Real, 0, 1, closed="left")]
 
 
 class _ClassSplitter(BaseCrossValidator):
@@ -122,12 +122,17 @@ class GZSLKFold(_ClassSplitter):
     [0, 1, 2, 5] [0, 1, 2, 3, 4, 5]
     """
 
+    _parameter_constraints: dict = {
+        "n_splits": [Interval(Integral, 2, None, closed="left")],
+        "seen_test_size": _SEEN_TEST_SIZE,
+        "shuffle": ["boolean"],
+    }
+
     def __init__(self, n_splits=3, *, seen_test_size=0.2, shuffle=True, random_state=None):
-        if isinstance(n_splits, bool) or not isinstance(n_splits, Integral) or n_splits < 2:
-            raise ValueError(f"n_splits must be an integer >= 2; got {n_splits!r}.")
-        _check_fraction(seen_test_size, "seen_test_size")
-        if not isinstance(shuffle, bool):
-            raise TypeError(f"shuffle must be True or False; got {shuffle!r}.")
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            {"n_splits": n_splits, "seen_test_size": seen_test_size, "shuffle": shuffle},
+            caller_name=type(self).__name__)
         self.n_splits = n_splits
         self.seen_test_size = seen_test_size
         self.shuffle = shuffle
@@ -199,7 +204,9 @@ class PredefinedClassSplit(_ClassSplitter):
             )
         if np.asarray(val_classes).size == 0:
             raise ValueError("val_classes is empty; the fold would have no unseen class.")
-        _check_fraction(seen_test_size, "seen_test_size")
+        validate_parameter_constraints({"seen_test_size": _SEEN_TEST_SIZE},
+                                       {"seen_test_size": seen_test_size},
+                                       caller_name=type(self).__name__)
         self.train_classes = train_classes
         self.val_classes = val_classes
         self.seen_test_size = seen_test_size

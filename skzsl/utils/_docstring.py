@@ -120,6 +120,8 @@ def _substitute(text, fragments):
 
 
 def _fill(obj, fragments):
+    if obj.__doc__ is None:     # python -OO strips docstrings: nothing to fill
+        return
     doc = _substitute(_substitute(obj.__doc__, fragments), FRAGMENTS)
     if "%(" in doc:
         start = doc.index("%(")
@@ -134,7 +136,7 @@ def fill_doc(cls=None, **fragments):
     ``fragments`` (name -> text) are substituted first, so they may use the
     shared :data:`FRAGMENTS`; a name left unreplaced is an error. On a class,
     the docstrings of the methods it defines (plain, class and static) are
-    filled too.
+    filled too. Under ``python -OO`` (no docstrings) it changes nothing.
     """
     def decorate(obj):
         _fill(obj, fragments)
