@@ -138,6 +138,15 @@ def _fault_cases():
 FAULT_CASES = list(_fault_cases())
 
 
+def _fail_fit(est, name, fault, data):
+    """Fit ``est`` with ``fault``; it must raise the ValueError that names the fault."""
+    params, bad_X, bad_y, text = FAULTS[fault]
+    if name == "TunedSeenBiasClassifierCV":
+        params = {f"estimator__{key}": value for key, value in params.items()}
+    with pytest.raises(ValueError, match=text):
+        est.set_params(**params).fit(bad_X(data.X_train), bad_y(data))
+
+
 # --- item 2: a failed fit changes nothing --------------------------------------------------
 
 
@@ -147,12 +156,7 @@ def test_failed_refit_keeps_the_fitted_model(name, fault):
     est = fitted(name)
     X = data.X_test_unseen
     before, attributes = output(est, X), _fitted_attributes(est)
-    params, bad_X, bad_y, text = FAULTS[fault]
-    if name == "TunedSeenBiasClassifierCV":
-        params = {f"estimator__{key}": value for key, value in params.items()}
-    est.set_params(**params)
-    with pytest.raises(ValueError, match=text):
-        est.fit(bad_X(data.X_train), bad_y(data))
+    _fail_fit(est, name, fault, data)
     assert _fitted_attributes(est) == attributes
     np.testing.assert_array_equal(output(est, X), before)
     if hasattr(est, "predict"):
@@ -161,13 +165,8 @@ def test_failed_refit_keeps_the_fitted_model(name, fault):
 
 @pytest.mark.parametrize("name, fault", FAULT_CASES)
 def test_failed_fit_leaves_an_unfitted_estimator_unfitted(name, fault):
-    data = data_for(name)
-    params, bad_X, bad_y, text = FAULTS[fault]
-    if name == "TunedSeenBiasClassifierCV":
-        params = {f"estimator__{key}": value for key, value in params.items()}
-    est = make_estimator(name).set_params(**params)
-    with pytest.raises(ValueError, match=text):
-        est.fit(bad_X(data.X_train), bad_y(data))
+    est = make_estimator(name)
+    _fail_fit(est, name, fault, data_for(name))
     assert _fitted_attributes(est) == []
     with pytest.raises(NotFittedError):
         check_is_fitted(est)
