@@ -35,14 +35,13 @@ class _UsageError(Exception):
 def _check_args(args):
     """Check every argument, and that the output file can be written, before any work.
 
-    Returns the list of methods to run.
+    Returns the methods to run and the --grid override (None: each method's own).
     """
     methods = [m.strip().lower() for m in args.methods.split(",") if m.strip()]
     unknown = [m for m in methods if m not in METHOD_NAMES]
     if unknown or not methods:
         raise _UsageError(f"unknown method(s) {unknown}; choose from {', '.join(METHOD_NAMES)}.")
-    if args.grid:
-        _parse_grid(args.grid)
+    grid = _parse_grid(args.grid) if args.grid else None
     embedded = args.dataset in DATASETS
     if not embedded and args.dataset.upper() not in XLSA17:
         raise _UsageError(f"unknown dataset {args.dataset!r}; use "
@@ -59,7 +58,7 @@ def _check_args(args):
         raise _UsageError(f"--features {args.features}: no such file.")
     if args.output is not None:
         _check_output(args.output)
-    return methods
+    return methods, grid
 
 
 def _check_output(path):
@@ -170,10 +169,9 @@ def _cpu_note(method, full, epochs):
 
 
 def _benchmark(args):
-    methods = _check_args(args)
+    methods, grid = _check_args(args)
     from ._benchmark import NEURAL_METHODS, REGION_METHODS, format_table
 
-    grid = _parse_grid(args.grid) if args.grid else None
     # region methods need (n, regions, features): the digits and synthetic data come
     # in both forms; xlsa17 data are what --features holds
     regions = args.dataset in ("moving-digits", "digits", "synthetic")
