@@ -12,9 +12,13 @@ of its class-semantics table, seen or not. Subclasses implement two methods:
 
 Calibrated stacking (``seen_bias``) and the candidate set (``candidates``) are
 applied here, at prediction time, so ``set_params`` on a fitted estimator
-changes its predictions without refitting.
+changes its predictions without refitting; ``seen_bias`` is checked there too.
+
+Every ``fit`` is atomic (:class:`AtomicFitMixin`): one that raises leaves the
+estimator as it was before the call.
 """
 
+import functools
 from numbers import Real
 
 import numpy as np
@@ -28,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .semantics import ClassAttributes, check_class_attributes
 from .utils._docstring import fill_doc
 
-__all__ = ["BaseGZSLClassifier", "discard_fitted"]
+__all__ = ["AtomicFitMixin", "BaseGZSLClassifier", "discard_fitted"]
 
 
 def discard_fitted(estimator):
@@ -40,8 +44,73 @@ def discard_fitted(estimator):
 _CLASS_TABLE_CONSTRAINT = [pd.DataFrame, dict, ClassAttributes, None]
 
 
+def _restore_on_error(fit):
+    """``fit`` that puts the instance's attributes back as they were when it raises."""
+    @functools.wraps(fit)
+    def atomic_fit(self, *args, **kwargs):
+        before = dict(vars(self))
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            # validation and the class bookkeeping set fitted attributes before the
+            # fit can fail (bad device, unknown label, Ctrl-C): none of them may stay
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+
+    atomic_fit.restores_on_error = True
+    return atomic_fit
+
+
+class AtomicFitMixin:
+    """Mixin that makes ``fit`` atomic: a fit that raises changes nothing.
+
+    Every ``fit`` a subclass defines is wrapped once, when the class is
+    created: the instance's attributes are saved before the call and put back
+    if it raises (``KeyboardInterrupt`` included). A fitted estimator refitted
+    with a bad argument still predicts as before; an unfitted one stays
+    unfitted. The attributes are restored, not copied deeply: a ``fit`` must
+    build new fitted objects rather than change the old ones in place, as
+    every skzsl estimator does. Every skzsl estimator has it, through
+    :class:`BaseGZSLClassifier` or its family's base class.
+
+    Examples
+    --------
+    >>> from skzsl.datasets import make_zsl_classification
+    >>> from skzsl.embedding import ESZSLClassifier
+    >>> d = make_zsl_classification(random_state=0)
+    >>> clf = ESZSLClassifier(d.class_attributes).fit(d.X_train, d.y_train)
+    >>> before = clf.predict(d.X_test_unseen)
+    >>> try:
+    ...     clf.fit(d.X_train, ["no such class"] * len(d.y_train))
+    ... except ValueError:
+    ...     pass
+    >>> bool((clf.predict(d.X_test_unseen) == before).all())
+    True
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        fit = cls.__dict__.get("fit")
+        if fit is not None and not getattr(fit, "restores_on_error", False):
+            cls.fit = _restore_on_error(fit)
+
+
+def _check_seen_bias(seen_bias):
+    """``seen_bias`` as a finite float, or a ValueError that says what to set."""
+    if isinstance(seen_bias, Real) and np.isfinite(seen_bias):
+        return float(seen_bias)
+    raise ValueError(
+        f"seen_bias must be a finite number; got {seen_bias!r}. It is subtracted from the "
+        "seen-class scores at prediction time, so an infinite or NaN value makes every "
+        "prediction the same kind of class. Set a finite value with "
+        "set_params(seen_bias=...), for instance the one select_seen_bias chooses; to "
+        "predict only unseen (or only seen) classes, use candidates='unseen' ('seen')."
+    )
+
+
 @fill_doc
-class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
+class BaseGZSLClassifier(AtomicFitMixin, ClassifierMixin, BaseEstimator):
     """Base class for generalized zero-shot classifiers.
 
     Not meant to be used directly: subclasses add the method. Every subclass
@@ -81,8 +150,9 @@ class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "class_attributes": _CLASS_TABLE_CONSTRAINT,
-        # an Interval rejects NaN (which would make every score NaN) and names the range
-        "seen_bias": [Interval(Real, None, None, closed="neither")],
+        # an open Interval rejects NaN and +-inf (every score NaN, or every sample
+        # sent to one kind of class) and names the range
+        "seen_bias": [Interval(Real, -np.inf, np.inf, closed="neither")],
         "candidates": [StrOptions({"all", "unseen", "seen"})],
     }
 
@@ -185,7 +255,8 @@ class BaseGZSLClassifier(ClassifierMixin, BaseEstimator):
     def _adjusted_scores(self, X):
         """(n_samples, n_classes) scores with the seen bias applied and non-candidates at -inf."""
         scores = np.array(self.compatibility_scores(X), dtype=np.float64, copy=True)
-        scores[:, self._seen_mask] -= float(self.seen_bias)
+        # set_params after fit skips the fit-time validation: check it where it acts
+        scores[:, self._seen_mask] -= _check_seen_bias(self.seen_bias)
         scores[:, ~self._candidate_mask()] = -np.inf
         return scores
 

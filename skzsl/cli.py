@@ -11,6 +11,7 @@ scikit-learn and torch are imported when a command runs, so that
 
 import argparse
 import contextlib
+import os
 import sys
 import time
 
@@ -24,6 +25,58 @@ DATASETS = ("moving-digits", "digits", "synthetic")
 # scikit-learn; a test checks that they agree
 METHOD_NAMES = ("eszsl", "sae", "clswgan", "sddn", "semantic_kd", "msdn", "msdn++")
 DEFAULT_METHODS = ("eszsl", "sae", "sddn", "msdn")
+OUTPUT_SUFFIXES = (".csv", ".json")
+
+
+class _UsageError(Exception):
+    """A wrong argument, found before any work: one line on stderr, exit status 2."""
+
+
+def _check_args(args):
+    """Check every argument, and that the output file can be written, before any work.
+
+    Returns the methods to run and the --grid override (None: each method's own).
+    """
+    methods = [m.strip().lower() for m in args.methods.split(",") if m.strip()]
+    unknown = [m for m in methods if m not in METHOD_NAMES]
+    if unknown or not methods:
+        raise _UsageError(f"unknown method(s) {unknown}; choose from {', '.join(METHOD_NAMES)}.")
+    grid = _parse_grid(args.grid) if args.grid else None
+    embedded = args.dataset in DATASETS
+    if not embedded and args.dataset.upper() not in XLSA17:
+        raise _UsageError(f"unknown dataset {args.dataset!r}; use "
+                          f"{', '.join(map(repr, DATASETS))} or one of {', '.join(XLSA17)}.")
+    given = [f"--{name.replace('_', '-')}" for name in ("features", "semantics", "data_home")
+             if getattr(args, name) is not None]
+    if embedded and given:
+        raise _UsageError(
+            f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} only for the xlsa17 "
+            f"datasets ({', '.join(XLSA17)}); "
+            f"--dataset {args.dataset} is embedded, with its own features and class table. "
+            "Drop them, or name an xlsa17 dataset.")
+    if args.features is not None and not os.path.isfile(args.features):
+        raise _UsageError(f"--features {args.features}: no such file.")
+    if args.output is not None:
+        _check_output(args.output)
+    return methods, grid
+
+
+def _check_output(path):
+    """The --output file must be writable now, not found unwritable after the run."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.splitext(path)[1] not in OUTPUT_SUFFIXES:
+        problem = "must end in .csv or .json"
+    elif os.path.isdir(path):
+        problem = "is a folder; give a file name ending in .csv or .json"
+    elif os.path.exists(folder) and not os.path.isdir(folder):
+        problem = f"cannot be written: {folder} is a file, not a folder"
+    elif not os.path.isdir(folder):
+        problem = f"cannot be written: the folder {folder} does not exist; create it first"
+    elif not os.access(path if os.path.exists(path) else folder, os.W_OK):
+        problem = "cannot be written: permission denied"
+    else:
+        return
+    raise _UsageError(f"--output {path} {problem}.")
 
 
 def _load(args, regions=False):
@@ -45,13 +98,8 @@ def _load(args, regions=False):
                                        random_state=args.random_state)
         data.X_trainval, data.y_trainval = data.X_train, data.y_train
         return data
-    if name.upper() in XLSA17:
-        return load_xlsa17(name, data_home=args.data_home, semantics=args.semantics,
-                           features=args.features)
-    raise SystemExit(
-        f"skzsl: unknown dataset {name!r}; use {', '.join(map(repr, DATASETS))} or one of "
-        f"{', '.join(XLSA17)}."
-    )
+    return load_xlsa17(name, data_home=args.data_home, semantics=args.semantics or "att",
+                       features=args.features)
 
 
 def _parse_grid(text):
@@ -59,7 +107,7 @@ def _parse_grid(text):
     grid = {}
     for part in filter(None, (p.strip() for p in text.split(";"))):
         if "=" not in part:
-            raise SystemExit(f"skzsl: --grid part {part!r} is not name=v1,v2,...")
+            raise _UsageError(f"--grid part {part!r} is not name=v1,v2,...")
         key, values = part.split("=", 1)
         grid[key.strip()] = [_value(v) for v in values.split(",")]
     return grid
@@ -121,14 +169,9 @@ def _cpu_note(method, full, epochs):
 
 
 def _benchmark(args):
-    from ._benchmark import METHODS, NEURAL_METHODS, REGION_METHODS, format_table
+    methods, grid = _check_args(args)
+    from ._benchmark import NEURAL_METHODS, REGION_METHODS, format_table
 
-    methods = [m.strip().lower() for m in args.methods.split(",") if m.strip()]
-    unknown = [m for m in methods if m not in METHODS]
-    if unknown or not methods:
-        raise SystemExit(f"skzsl: unknown method(s) {unknown}; choose from "
-                         f"{', '.join(METHOD_NAMES)}.")
-    grid = _parse_grid(args.grid) if args.grid else None
     # region methods need (n, regions, features): the digits and synthetic data come
     # in both forms; xlsa17 data are what --features holds
     regions = args.dataset in ("moving-digits", "digits", "synthetic")
@@ -199,10 +242,8 @@ def _write(rows, path):
     frame["params"] = frame["params"].map(json.dumps)
     if path.suffix == ".json":
         path.write_text(frame.to_json(orient="records", indent=2))
-    elif path.suffix == ".csv":
-        frame.to_csv(path, index=False)
     else:
-        raise SystemExit(f"skzsl: --output must end in .csv or .json, got {path.name!r}.")
+        frame.to_csv(path, index=False)
 
 
 def _positive_int(text):
@@ -239,7 +280,7 @@ def build_parser():
     bench.add_argument("--features", default=None,
                        help="your own features for an xlsa17 dataset: a .npy (n_images x d) "
                             "or .mat file in res101.mat row order (default: res101.mat)")
-    bench.add_argument("--semantics", default="att",
+    bench.add_argument("--semantics", default=None,
                        help="class table of an xlsa17 dataset: att, original_att or sent "
                             "(CUB only) (default: att)")
     bench.add_argument("--methods", default=",".join(DEFAULT_METHODS),
@@ -278,7 +319,10 @@ def main(argv=None):
     Returns
     -------
     status : int
-        0 on success.
+        0 on success; 2 for a wrong argument (found before any work) and 1
+        for an error met while running (a missing or damaged data file, a
+        fit that fails), each reported as one line on stderr,
+        ``skzsl: error: ...``, without a traceback; 130 after Ctrl-C.
 
     Examples
     --------
@@ -296,10 +340,20 @@ def main(argv=None):
     np.set_printoptions(precision=4)
     try:
         _benchmark(args)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"skzsl: {exc}", file=sys.stderr)
-        return 1
+    except _UsageError as exc:
+        return _error(exc, 2)
+    # what a user's data or settings can cause: unreadable files, bad values, a fit
+    # whose losses became non-finite
+    except (OSError, ValueError, FloatingPointError) as exc:
+        return _error(exc, 1)
+    except KeyboardInterrupt:
+        return _error("interrupted.", 130)
     return 0
+
+
+def _error(message, status):
+    print("skzsl: error: " + " ".join(str(message).split()), file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

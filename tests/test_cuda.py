@@ -71,8 +71,8 @@ def _nets(est):
     return [value for name, value in vars(est).items() if name.endswith("net_")]
 
 
-@pytest.mark.parametrize("name", ["CLSWGANClassifier", "SDDNClassifier", "MSDNClassifier",
-                                  "VisualSemanticDisentangler"])
+# every neural estimator, found automatically (test_robustness.py keeps the other faults)
+@pytest.mark.parametrize("name", [name for name, _ in NEURAL])
 def test_cuda_fitted_model_loads_and_predicts_without_cuda(name, flat, regions, tmp_path):
     # the real round trip: fit on the GPU, joblib.dump, load in a process that sees no GPU
     import json

@@ -1,13 +1,14 @@
 """Loader for the standard GZSL benchmarks in the xlsa17 layout (Xian et al.)."""
 
 import os
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy.io import loadmat
 from sklearn.utils import Bunch
 
 from ._base import DATA_HOME_ENV, get_data_home
+from ._files import read_data_file
 
 __all__ = ["load_xlsa17"]
 
@@ -38,6 +39,17 @@ _DATASETS = {
 }
 
 _SEMANTICS_OPTIONS = ("att", "original_att", "sent")
+
+_SPLIT_KEYS = ("trainval_loc", "test_seen_loc", "test_unseen_loc")
+_SPLITS_LAYOUT = (
+    "the xlsa17 {file} layout: 'att' (n_attributes x n_classes), and 'trainval_loc', "
+    "'test_seen_loc', 'test_unseen_loc' (1-based rows of res101.mat)"
+)
+_RES101_LAYOUT = (
+    "the xlsa17 res101.mat layout: 'features' (d x n_images), 'labels' (1-based class ids, "
+    "one per image) and optionally 'image_files'"
+)
+_FEATURES_LAYOUT = "a 'features' variable of shape (d, n_images), as in res101.mat"
 
 
 def load_xlsa17(name, *, data_home=None, semantics="att", features=None):
@@ -170,18 +182,18 @@ def load_xlsa17(name, *, data_home=None, semantics="att", features=None):
     """
     name = _check_name(name)
     folder = _dataset_folder(name, data_home)
-    use_sentences = isinstance(semantics, str) and semantics == "sent"
+    option = semantics if isinstance(semantics, str) else None
+    use_sentences = option == "sent"
     _check_semantics_option(name, semantics)
 
     split_file = "sent_splits.mat" if use_sentences else "att_splits.mat"
-    splits = loadmat(_needed(folder, split_file, name, data_home))
+    required = ("att", *_SPLIT_KEYS) + (("original_att",) if option == "original_att" else ())
+    splits = read_data_file(_needed(folder, split_file, name, data_home), required=required,
+                            layout=_SPLITS_LAYOUT.format(file=split_file))
     res101_path = _needed(folder, "res101.mat", name, data_home)
-    wanted = ["labels", "image_files"] + ([] if features is not None else ["features"])
-    res101 = loadmat(res101_path, variable_names=wanted)
-    if "labels" not in res101:
-        raise ValueError(
-            f"{res101_path} has no 'labels' variable; it is not an xlsa17 res101.mat."
-        )
+    required = ["labels"] + ([] if features is not None else ["features"])
+    res101 = read_data_file(res101_path, variables=[*required, "image_files"],
+                            required=required, layout=_RES101_LAYOUT)
 
     att = splits["att"]
     n_classes = att.shape[1]
@@ -193,8 +205,8 @@ def load_xlsa17(name, *, data_home=None, semantics="att", features=None):
             f"{split_file} describes {n_classes} classes (1 to {n_classes}). The two files "
             "come from different datasets; put the matching files in one folder."
         )
-    locs = {key: _loc(splits, key, n_images, folder, split_file)
-            for key in ("trainval_loc", "test_seen_loc", "test_unseen_loc")}
+    locs = {key: _loc(splits, key, n_images, split_file) for key in _SPLIT_KEYS}
+    _check_disjoint(locs, os.path.join(folder, split_file))
 
     class_names = _class_names(splits, n_classes, split_file)
     label_values = (np.asarray(class_names, dtype=object) if class_names is not None
@@ -303,12 +315,7 @@ def _needed(folder, filename, name, data_home):
     return path
 
 
-def _loc(splits, key, n_images, folder, split_file):
-    if key not in splits:
-        raise ValueError(
-            f"{os.path.join(folder, split_file)} has no {key!r}; it is not an xlsa17 "
-            "split file."
-        )
+def _loc(splits, key, n_images, split_file):
     loc = np.asarray(splits[key]).ravel().astype(np.int64) - 1
     if loc.size and (loc.min() < 0 or loc.max() >= n_images):
         raise ValueError(
@@ -316,6 +323,20 @@ def _loc(splits, key, n_images, folder, split_file):
             f"but res101.mat has {n_images} images; the files come from different datasets."
         )
     return loc
+
+
+def _check_disjoint(locs, path):
+    """Each image in one split only: a shared row would leak test images into training."""
+    for first, second in combinations(_SPLIT_KEYS, 2):
+        shared = np.intersect1d(locs[first], locs[second])
+        if shared.size:
+            raise ValueError(
+                f"{first} and {second} of {path} share {shared.size} image row(s) (1-based, "
+                f"as in the file: {(shared[:10] + 1).tolist()}"
+                f"{', ...' if shared.size > 10 else ''}). Every image belongs to one split "
+                "only, or test images leak into training; the file is damaged or was edited. "
+                "Use the official split file, or remove those rows from one of the splits."
+            )
 
 
 def _mat_strings(cell):
@@ -344,8 +365,7 @@ def _attribute_names(folder, n_attributes):
     path = os.path.join(folder, "attribute_names.txt")
     if not os.path.isfile(path):
         return None
-    with open(path, encoding="utf-8") as f:
-        names = [line.strip() for line in f if line.strip()]
+    names = read_data_file(path)
     if len(names) != n_attributes:
         raise ValueError(
             f"{path} lists {len(names)} attribute names but the class semantics have "
@@ -380,8 +400,6 @@ def _class_attribute_frame(semantics, splits, label_values, attribute_names, nam
         return pd.DataFrame(matrix, index=index, columns=columns)
     # sent_splits.mat stores its sentence embeddings under "att"
     key = "att" if semantics == "sent" else semantics
-    if key not in splits:
-        raise ValueError(f"{split_file} of {name} has no {key!r} variable.")
     matrix = np.asarray(splits[key], dtype=np.float64).T
     columns = (list(attribute_names) if attribute_names is not None
                else [f"attr{i}" for i in range(matrix.shape[1])])
@@ -390,10 +408,6 @@ def _class_attribute_frame(semantics, splits, label_values, attribute_names, nam
 
 def _features(features, res101, n_images, res101_path):
     if features is None:
-        if "features" not in res101:
-            raise ValueError(
-                f"{res101_path} has no 'features' variable; pass your own with features=."
-            )
         X = np.asarray(res101["features"])
         if X.ndim != 2 or X.shape[1] != n_images:
             raise ValueError(
@@ -420,12 +434,10 @@ def _read_feature_file(path, n_images):
         raise FileNotFoundError(f"The features file {path} does not exist.")
     suffix = os.path.splitext(path)[1].lower()
     if suffix == ".npy":
-        return np.load(path, mmap_mode="r")
+        return read_data_file(path)
     if suffix == ".mat":
-        mat = loadmat(path, variable_names=["features"])
-        if "features" not in mat:
-            raise ValueError(f"{path} has no 'features' variable.")
-        X = mat["features"]
+        X = read_data_file(path, variables=["features"], required=["features"],
+                           layout=_FEATURES_LAYOUT)["features"]
         if X.ndim != 2 or X.shape[1] != n_images:
             raise ValueError(
                 f"'features' of {path} has shape {X.shape}; a .mat features file follows "
@@ -439,8 +451,8 @@ def _class_split(splits, label_ids, trainval, folder, class_names, split_file):
     """Label ids (1-based) of the train and val classes of the proposed split, or None."""
     if "train_loc" in splits and "val_loc" in splits:
         n_images = label_ids.size
-        train = np.unique(label_ids[_loc(splits, "train_loc", n_images, folder, split_file)])
-        val = np.unique(label_ids[_loc(splits, "val_loc", n_images, folder, split_file)])
+        train = np.unique(label_ids[_loc(splits, "train_loc", n_images, split_file)])
+        val = np.unique(label_ids[_loc(splits, "val_loc", n_images, split_file)])
     else:
         paths = [os.path.join(folder, f) for f in ("trainclasses1.txt", "valclasses1.txt")]
         if class_names is None or not all(os.path.isfile(p) for p in paths):
@@ -456,8 +468,7 @@ def _class_split(splits, label_ids, trainval, folder, class_names, split_file):
 
 
 def _class_list_ids(path, class_names):
-    with open(path, encoding="utf-8") as f:
-        listed = [line.strip() for line in f if line.strip()]
+    listed = read_data_file(path)
     unknown = sorted(set(listed) - set(class_names))
     if unknown:
         raise ValueError(

@@ -15,6 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from .._training import MultiOptimizerNet, NeuralEstimatorMixin, fit_estimator_net, gather
+from ..base import AtomicFitMixin
 from ..nn.generative import (
     DisentangledAutoencoder,
     ModuleBundle,
@@ -110,7 +111,7 @@ _FRAGMENTS = {
 
 
 @fill_doc
-class _NeuralTransformer(NeuralEstimatorMixin, TransformerMixin, BaseEstimator):
+class _NeuralTransformer(AtomicFitMixin, NeuralEstimatorMixin, TransformerMixin, BaseEstimator):
     """Shared fit/transform of the transformers: validation, seeding, float64 inference.
 
     Subclasses define ``_net_class``, ``_groups``, ``_modules``,

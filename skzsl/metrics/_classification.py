@@ -70,6 +70,24 @@ def per_class_accuracy_score(y_true, y_pred, *, labels=None, sample_weight=None)
                               sample_weight=sample_weight))
 
 
+def check_known_labels(y_true, classes, owner=None):
+    """Raise a ValueError naming the labels of ``y_true`` that are not in ``classes``.
+
+    A sample of a class that has no score column can never be predicted right;
+    counting it as unseen would lower U, and H, without a word.
+    """
+    y_true = np.asarray(y_true)
+    unknown = np.unique(y_true[~np.isin(y_true, np.asarray(classes))])
+    if unknown.size:
+        raise ValueError(
+            f"y_true holds {unknown.size} label(s) that are neither seen nor unseen classes ("
+            f"{'not in classes' if owner is None else 'not in the class table of ' + owner}): "
+            f"{unknown[:10].tolist()}. A sample of a class outside the class table "
+            "can never be predicted right; give the estimator a class_attributes table with a "
+            "row for every class scored, or drop those samples."
+        )
+
+
 def harmonic_mean(seen, unseen):
     """Harmonic mean ``H = 2 S U / (S + U)`` of seen and unseen accuracy.
 
@@ -156,7 +174,8 @@ def seen_unseen_curve(y_true, scores, *, classes, seen_classes):
     scores : array-like of shape (n_samples, n_classes)
         Raw class scores (no bias applied), columns aligned with ``classes``.
     classes : array-like of shape (n_classes,)
-        The labels of the score columns; must hold seen and unseen classes.
+        The labels of the score columns; must hold seen and unseen classes,
+        and every label of ``y_true`` (else a ValueError names the others).
     seen_classes : array-like
         The classes seen in training.
 
@@ -186,6 +205,7 @@ def seen_unseen_curve(y_true, scores, *, classes, seen_classes):
             f"scores must have shape (n_samples, n_classes) = ({y_true.shape[0]}, "
             f"{classes.shape[0]}); got {scores.shape}."
         )
+    check_known_labels(y_true, classes)
     seen_cols = np.isin(classes, np.asarray(seen_classes))
     if seen_cols.all() or not seen_cols.any():
         raise ValueError(

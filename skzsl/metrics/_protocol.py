@@ -4,7 +4,12 @@ import numpy as np
 import pandas as pd
 
 from ..utils import unwrap_gzsl_classifier
-from ._classification import ausuc_score, gzsl_accuracy, per_class_accuracy_score
+from ._classification import (
+    ausuc_score,
+    check_known_labels,
+    gzsl_accuracy,
+    per_class_accuracy_score,
+)
 
 
 def evaluate_gzsl(estimator, X_test_seen, y_test_seen, X_test_unseen, y_test_unseen):
@@ -50,6 +55,7 @@ def evaluate_gzsl(estimator, X_test_seen, y_test_seen, X_test_unseen, y_test_uns
             f"{y_unseen.size} unseen."
         )
     clf, Xt = unwrap_gzsl_classifier(estimator, _concat(X_test_seen, X_test_unseen))
+    check_known_labels(np.concatenate([y_seen, y_unseen]), clf.classes_, type(clf).__name__)
     if np.isin(y_unseen, clf.seen_classes_).any():
         raise ValueError(
             "y_test_unseen holds classes the estimator was trained on; unseen test samples "

@@ -12,7 +12,12 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ..utils import unwrap_gzsl_classifier
-from ._classification import ausuc_score, gzsl_accuracy, per_class_accuracy_score
+from ._classification import (
+    ausuc_score,
+    check_known_labels,
+    gzsl_accuracy,
+    per_class_accuracy_score,
+)
 
 # metric -> which parts of the validation data it needs
 _NEEDS = {
@@ -37,6 +42,7 @@ class _GZSLScorer:
     def __call__(self, estimator, X, y):
         clf, Xt = unwrap_gzsl_classifier(estimator, X)
         y = np.asarray(y)
+        check_known_labels(y, clf.classes_, type(clf).__name__)
         seen_samples = np.isin(y, clf.seen_classes_)
         present = {"seen": seen_samples.any(), "unseen": not seen_samples.all()}
         missing = [part for part in _NEEDS[self._metric] if not present[part]]
@@ -71,7 +77,8 @@ def make_gzsl_scorer(metric):
     classifier, alone or at the end of a Pipeline, or inside a fitted search
     or :class:`~skzsl.model_selection.TunedSeenBiasClassifierCV`); labels of
     ``y`` it was not trained on count as unseen. It raises a ``ValueError``
-    when ``y`` lacks the seen or unseen samples the metric needs.
+    when ``y`` lacks the seen or unseen samples the metric needs, or holds a
+    label outside the estimator's class table (``classes_``).
 
     Parameters
     ----------

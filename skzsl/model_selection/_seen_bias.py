@@ -24,7 +24,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params, _estimator_has, check_is_fitted
 
-from ..base import BaseGZSLClassifier
+from ..base import AtomicFitMixin, BaseGZSLClassifier
 from ..metrics import harmonic_mean, seen_unseen_curve
 from ..utils import unwrap_gzsl_classifier
 from ..utils._docstring import fill_doc
@@ -68,6 +68,16 @@ def _choose_bias(curves, min_seen_accuracy=0.0):
 def _validation_curve(estimator, X, y):
     """The seen-unseen curve of a fitted estimator on validation data."""
     clf, Xt = unwrap_gzsl_classifier(estimator, X)
+    seen_samples = np.isin(y, clf.seen_classes_)
+    if seen_samples.all() or not seen_samples.any():
+        # H is 0 at every bias then: any bias returned would be arbitrary
+        raise ValueError(
+            f"select_seen_bias needs validation samples of seen and of unseen classes; y "
+            f"holds {seen_samples.sum()} of classes {type(clf).__name__} was fitted on and "
+            f"{(~seen_samples).sum()} of others, so no bias is better than another. Fit on "
+            "part of the training classes and validate on held-out classes plus some samples "
+            "of the others, e.g. a fold of GZSLKFold."
+        )
     return seen_unseen_curve(y, clf.compatibility_scores(Xt), classes=clf.classes_,
                              seen_classes=clf.seen_classes_)
 
@@ -104,6 +114,12 @@ def select_seen_bias(estimator, X, y, *, min_seen_accuracy=0.0):
         The bias to set with ``set_params(seen_bias=...)`` (for a Pipeline,
         :func:`set_seen_bias`). It is the middle of the best interval of
         biases, where H is constant.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` holds no seen-class or no unseen-class sample (H is then 0 at
+        every bias), or a label outside the estimator's class table.
 
     See Also
     --------
@@ -188,7 +204,8 @@ def _split_halves(y, rng):
     return half
 
 
-class TunedSeenBiasClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class TunedSeenBiasClassifierCV(AtomicFitMixin, MetaEstimatorMixin, ClassifierMixin,
+                                BaseEstimator):
     """A GZSL classifier whose ``seen_bias`` is chosen on held-out, class-disjoint folds.
 
     The counterpart of scikit-learn's
