@@ -360,8 +360,8 @@ def fit_stage(estimator, net, X, y):
     """Fit one net of a multi-stage estimator; a Ctrl-C stops the whole fit.
 
     skorch ends ``fit`` quietly on ``KeyboardInterrupt``; a stage that did so
-    re-raises it here, so that the estimator's ``fit`` (which calls
-    :func:`discard_fitted`) stops and leaves nothing that looks fitted.
+    re-raises it here, so that the estimator's ``fit`` stops (and
+    :class:`~skzsl.base.AtomicFitMixin` puts back what the estimator was).
 
     Returns
     -------
@@ -371,7 +371,8 @@ def fit_stage(estimator, net, X, y):
     _fit_checked(estimator, net, X, y)
     if net.interrupted_:
         raise KeyboardInterrupt(
-            f"{type(estimator).__name__}.fit was interrupted; the estimator is left unfitted.")
+            f"{type(estimator).__name__}.fit was interrupted; the estimator is left as it was "
+            "before fit.")
     return net
 
 

@@ -38,7 +38,6 @@ from .._training import (
     NeuralEstimatorMixin,
     RandomDrawBatchSampler,
     build_net,
-    discard_fitted,
     estimator_net,
     fit_stage,
     gather,
@@ -160,17 +159,12 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         """Train the generator, synthesize unseen-class features, train the classifier.
 
         One Ctrl-C stops the fit within one batch, in any stage: ``fit``
-        re-raises ``KeyboardInterrupt`` and leaves the estimator unfitted.
+        re-raises ``KeyboardInterrupt``. A diverged loss raises
+        :class:`~skzsl.exceptions.TrainingDivergedError`. After any failure the
+        estimator is left as it was before the call.
 
 %(method_fit)s
         """
-        try:
-            return self._fit(X, y)
-        except KeyboardInterrupt:
-            discard_fitted(self)
-            raise
-
-    def _fit(self, X, y):
         X, y_idx = self._setup_gzsl(X, y)
         self.backbone_ = check_backbone(self.backbone)
         self.device_ = resolve_device(self.device)
