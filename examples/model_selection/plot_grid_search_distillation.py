@@ -1,7 +1,7 @@
 """
-=======================================================================
+========================================================================
 Grid search over SDDN's and its backbone's weights, without the test set
-=======================================================================
+========================================================================
 
 :class:`~skzsl.generative.SDDNClassifier` trains a feature generator together
 with a self-distillation embedding: a self-teacher distills soft labels
