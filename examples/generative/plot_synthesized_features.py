@@ -9,33 +9,41 @@ only, it can generate features of *unseen* classes from their vectors, and a
 plain softmax classifier trained on real seen and synthetic unseen features
 then recognises all classes.
 
-This example trains :class:`~skzsl.generative.CLSWGANClassifier` (f-CLSWGAN)
-on the seen digits, samples features of seen and unseen digits through its
-fitted ``generator_`` (a :class:`~skzsl.generative.FeatureGenerator`), and
-projects real and synthesized features on the same two principal components.
+This example trains :class:`~skzsl.generative.CLSWGANClassifier` on the
+f-CLSWGAN backbone (:class:`~skzsl.generative.CLSWGAN`) on the seen digits,
+samples features of seen and unseen digits through its fitted ``generator_``
+(a :class:`~skzsl.generative.FeatureGenerator`), and projects real and
+synthesized features on the same two principal components.
 Any fitted generative estimator (SDDN, semantic KD) has a ``generator_`` too.
 """
 
 # %%
 # Train the generator on seen digits
 # ----------------------------------
-# Small networks and a few epochs, so the example runs in seconds on a CPU.
+# The backbone is an object that holds its own hyperparameters: small
+# networks, three critic steps per generator step and a large learning rate,
+# so that the example runs in seconds on a CPU. The estimator keeps its own
+# (epochs, synthetic features, final classifier).
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.decomposition import PCA
 
 from skzsl.datasets import load_digits_zsl
-from skzsl.generative import CLSWGANClassifier
+from skzsl.generative import CLSWGAN, CLSWGANClassifier
 
 data = load_digits_zsl()
 model = CLSWGANClassifier(
-    data.class_attributes, hidden_dim=128, max_epochs=15, n_critic=3, batch_size=128, lr=1e-3,
-    classifier_max_epochs=1, n_synthetic_per_class=10, verbose=0, random_state=0,
+    data.class_attributes,
+    backbone=CLSWGAN(hidden_dim=128, n_critic=3, batch_size=128, lr=1e-3),
+    max_epochs=15, classifier_max_epochs=1, n_synthetic_per_class=10, verbose=0,
+    random_state=0,
 )
 model.fit(data.X_trainval, data.y_trainval)
 
 # %%
-# The critic and generator losses of every epoch are in the history.
+# The critic and generator losses of every epoch are in the history, with
+# ``loss_classification``, f-CLSWGAN's ``L_CLS`` (the backbone's
+# ``classification_weight``).
 history = model.generator_net_.history
 print("losses recorded:", sorted(k for k in history[-1]
                                if k.startswith("loss") and not k.endswith("_best")))

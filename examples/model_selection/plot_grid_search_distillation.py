@@ -1,13 +1,17 @@
 """
-=====================================================================
-Grid search over SDDN's distillation weights, without the test set
-=====================================================================
+========================================================================
+Grid search over SDDN's and its backbone's weights, without the test set
+========================================================================
 
 :class:`~skzsl.generative.SDDNClassifier` trains a feature generator together
 with a self-distillation embedding: a self-teacher distills soft labels
-(``soft_label_weight``) and features (``feature_map_weight``) into a student
-network. Setting a weight to 0 switches its loss off, so a grid over the two
-weights is also an ablation.
+(``soft_label_weight``) into a student network. Setting the weight to 0
+switches its loss off, so searching it is also an ablation. The generator is
+the backbone, an object with hyperparameters of its own
+(:class:`~skzsl.generative.FVAEGAN` here): the grid reaches them as
+``backbone__<name>``, next to the method's: this search tries the weight of
+the generator's adversarial term (``backbone__adversarial_weight``, the
+official code's ``gammaG``) together with the distillation weight.
 
 H depends strongly on the seen bias of calibrated stacking, and the best
 bias differs between combinations, so each combination is compared at its
@@ -45,37 +49,42 @@ import pandas as pd
 from sklearn.model_selection import GridSearchCV
 
 from skzsl.datasets import make_zsl_classification
-from skzsl.generative import SDDNClassifier
+from skzsl.generative import FVAEGAN, SDDNClassifier
 from skzsl.metrics import evaluate_gzsl, gzsl_scorer
 from skzsl.model_selection import GZSLKFold, TunedSeenBiasClassifierCV
 
 data = make_zsl_classification(n_samples=480, n_classes=16, n_unseen_classes=4,
                                random_state=0)
 
+# tiny networks, one critic step and few epochs, for a quick example
+backbone = FVAEGAN(hidden_dim=32, n_critic=1, lr=3e-3)
 sddn = SDDNClassifier(
-    data.class_attributes,
-    # tiny networks and few epochs, for a quick example
-    hidden_dim=32, module_hidden_dim=32, embedding_dim=16, semantic_dim=8, residual_dim=8,
-    backbone="fvaegan", n_critic=1, max_epochs=20, lr=3e-3, classifier_max_epochs=30,
-    classifier_lr=1e-2, n_synthetic_per_class=30, verbose=0, random_state=0,
+    data.class_attributes, backbone=backbone,
+    hidden_dim=32, embedding_dim=16, semantic_dim=8, residual_dim=8, max_epochs=20,
+    classifier_max_epochs=30, classifier_lr=1e-2, n_synthetic_per_class=30, verbose=0,
+    random_state=0,
 )
+params = sddn.get_params()
+print({name: params[name] for name in ("backbone__adversarial_weight", "soft_label_weight")})
 
 # %%
 # The search
 # ----------
 # The grid names the parameters of the wrapped estimator with the
-# ``estimator__`` prefix. Every fold holds out whole classes of the training
-# data; the class table covers them, so they are unseen for that fit and
-# known by their semantics.
+# ``estimator__`` prefix, and those of its backbone with
+# ``estimator__backbone__``: ``GridSearchCV`` sets them with ``set_params`` on
+# a clone, as any nested scikit-learn parameter. Every fold holds out whole
+# classes of the training data; the class table covers them, so they are
+# unseen for that fit and known by their semantics.
 tuned = TunedSeenBiasClassifierCV(sddn, cv=GZSLKFold(2, random_state=0), random_state=0)
-param_grid = {"estimator__soft_label_weight": [0.0, 1.0],
-              "estimator__feature_map_weight": [0.0, 1.0]}
+param_grid = {"estimator__backbone__adversarial_weight": [1.0, 10.0],
+              "estimator__soft_label_weight": [0.0, 1.0]}
 search = GridSearchCV(tuned, param_grid, scoring=gzsl_scorer, refit="harmonic",
                       cv=GZSLKFold(2, random_state=0))
 search.fit(data.X_train, data.y_train)
 
 results = pd.DataFrame(search.cv_results_)
-columns = ["param_estimator__soft_label_weight", "param_estimator__feature_map_weight",
+columns = ["param_estimator__backbone__adversarial_weight", "param_estimator__soft_label_weight",
            "mean_test_seen", "mean_test_unseen", "mean_test_harmonic", "rank_test_harmonic"]
 print(results[columns].round(3).to_string(index=False))
 
@@ -88,6 +97,7 @@ print(results[columns].round(3).to_string(index=False))
 # bias.
 model = search.best_estimator_
 print("best:", search.best_params_)
+print("its backbone:", model.estimator_.backbone_)
 print(f"seen_bias = {model.best_seen_bias_:.3f}, held-out validation H = "
       f"{model.best_score_:.3f}")
 print("per fold:", {key: value.round(3).tolist() for key, value in model.cv_results_.items()})
