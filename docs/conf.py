@@ -59,15 +59,7 @@ numpydoc_attributes_as_param_list = True
 numpydoc_validation_checks = {
     "GL06", "GL07", "PR01", "PR02", "PR03", "PR06", "PR07", "PR10", "RT01", "RT03", "SS01", "SS03",
 }
-# FeatureGenerator.sample_scaled is an internal helper of the generative
-# estimators without Parameters/Returns sections yet (to document or rename);
-# so are the backbone objects' hooks, which the estimators call
-# (build_modules, class_semantics, fusion, optimizer_groups, param_groups).
-numpydoc_validation_exclude = {
-    r"^skzsl\.nn\.", r"\.__init__$", r"\.FeatureGenerator\.sample_scaled$",
-    r"\.(CLSWGAN|FVAEGAN|TFVAEGAN)\."
-    r"(build_modules|class_semantics|fusion|optimizer_groups|param_groups)$",
-}
+numpydoc_validation_exclude = {r"^skzsl\.nn\.", r"\.__init__$"}
 
 # -- Examples gallery -----------------------------------------------------------
 sphinx_gallery_conf = {

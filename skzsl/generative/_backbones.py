@@ -109,7 +109,18 @@ class _Backbone(BaseEstimator):
                 "reconstruction": "bce" if params["feature_scaling"] == "minmax" else "mse"}
 
     def class_semantics(self, matrix):
-        """The class vectors the networks read: ``matrix`` after ``semantic_scaling``."""
+        """The class vectors the networks read: ``matrix`` after ``semantic_scaling``.
+
+        Parameters
+        ----------
+        matrix : ndarray of shape (n_classes, n_attributes)
+            The class table's vectors.
+
+        Returns
+        -------
+        semantics : Tensor of shape (n_classes, n_attributes)
+            In float32.
+        """
         if self.semantic_scaling == "l2":
             norms = np.linalg.norm(matrix, axis=1, keepdims=True)
             matrix = matrix / np.where(norms > 0, norms, 1.0)
@@ -120,6 +131,13 @@ class _Backbone(BaseEstimator):
 
     def build_modules(self, n_features, n_attributes):
         """The backbone's networks, initialised N(0, 0.02) with zero biases (reference codes).
+
+        Parameters
+        ----------
+        n_features : int
+            Size of a visual feature.
+        n_attributes : int
+            Size of a class vector.
 
         Returns
         -------
@@ -144,14 +162,33 @@ class _Backbone(BaseEstimator):
         return modules
 
     def fusion(self, parts):
-        """The classifier's input parts: TF-VAEGAN adds its decoder's features after ``visual``."""
+        """The classifier's input parts: TF-VAEGAN adds its decoder's features after ``visual``.
+
+        Parameters
+        ----------
+        parts : tuple of str
+            The method's parts (``"visual"``, ``"refined"``, ``"semantic"``).
+
+        Returns
+        -------
+        parts : tuple of str
+            With ``"decoded"`` where the backbone has a semantic decoder.
+        """
         parts = list(parts)
         if self._feedback:
             parts.insert(1 if parts[0] == "visual" else 0, "decoded")
         return tuple(parts)
 
     def optimizer_groups(self):
-        """``critic``; ``generator`` (with the encoder and the feedback module); ``decoder``."""
+        """The backbone's optimizer groups.
+
+        Returns
+        -------
+        groups : dict of str to tuple of str
+            ``critic``; ``generator`` (with the encoder and the feedback
+            module); ``decoder`` (TF-VAEGAN): names of the networks of
+            :meth:`build_modules` each optimizer steps.
+        """
         generator = ("generator",) + (("encoder",) if self._vae else ())
         groups = {"critic": ("critic",),
                   "generator": generator + (("feedback",) if self._feedback else ())}
@@ -160,7 +197,13 @@ class _Backbone(BaseEstimator):
         return groups
 
     def param_groups(self):
-        """skorch's ``optimizer__param_groups``: encoder betas, TF-VAEGAN learning rates."""
+        """skorch's ``optimizer__param_groups``: encoder betas, TF-VAEGAN learning rates.
+
+        Returns
+        -------
+        param_groups : list of (str, dict)
+            Parameter-name patterns and their optimizer settings.
+        """
         settings = self.settings()
         return [("encoder.*", {"betas": _ENCODER_BETAS}),
                 ("feedback.*", {"lr": settings.get("feedback_lr", self.lr)}),

@@ -53,7 +53,22 @@ class FeatureGenerator:
         self.scaler = scaler
 
     def sample_scaled(self, class_index, n, random_state=None):
-        """``n`` features per class position, in the scaled space, as a float tensor."""
+        """``n`` features per class position, in the scaled space, as a float tensor.
+
+        Parameters
+        ----------
+        class_index : array-like of int
+            Positions of classes in the class table.
+        n : int
+            Features per class.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the noise.
+
+        Returns
+        -------
+        X : Tensor of shape (len(class_index) * n, n_features)
+            On the net's device, in the scaled space the nets were trained in.
+        """
         bundle, device = self.net.module_, self.net.device
         gen = torch.Generator(device=device)
         gen.manual_seed(seed_from_random_state(random_state))
