@@ -108,41 +108,14 @@ def _peak_rss_mib():
 
 def run_protocol(method, data, *, params=None, param_grid=None, random_state=0, n_jobs=None,
                  full=True, verbose=0, progress=None):
-    """Select on validation, refit on trainval, score on test; one result row.
+    """:func:`~skzsl.model_selection.gzsl_protocol` for a method of :data:`METHODS`, by name.
 
-    Parameters
-    ----------
-    method : str or estimator
-        A key of :data:`METHODS` or an unfitted skzsl estimator.
-    data : Bunch
-        A dataset as returned by skzsl's loaders (``X_trainval``, ``y_trainval``,
-        test splits, ``class_attributes`` and optionally ``train_classes`` /
-        ``val_classes``).
-    params : dict, default=None
-        Fixed parameters (override those of :data:`METHODS`).
-    param_grid : dict, default=None
-        Grid to search (default: the method's grid in :data:`METHODS`).
-    random_state : int, default=0
-        Seeds the validation split and the estimator when it has ``random_state``.
-    n_jobs : int, default=None
-        Parallel fits during selection.
-    full : bool, default=True
-        For a method name: its full-size settings, else its CPU-budget ones
-        (:func:`method_settings`).
-    verbose : int, default=0
-        The estimator's ``verbose`` (1: an epoch bar per training stage).
-    progress : callable, default=None
-        Called as ``progress(stage, **info)`` before each stage: ``"select"``
-        (``n_settings``, ``n_splits``), ``"refit"`` (``select_s``, seconds of
-        the selection) and ``"score"``.
-
-    Returns
-    -------
-    row : dict
-        Method name, chosen parameters and bias, validation H (held out from
-        the bias choice: ``TunedSeenBiasClassifierCV.best_score_``), test ZSL T1,
-        S, U, H, AUSUC, seconds of the final fit (bias tuning included) and of
-        the hyperparameter search, and the process's peak resident memory in MiB.
+    ``method`` is a key of :data:`METHODS` (built with :func:`method_settings`
+    at its full-size settings, or its CPU-budget ones when ``full=False``,
+    overridden by ``params``, searched over its grid unless ``param_grid`` is
+    given, with the estimator's ``verbose``) or an unfitted skzsl estimator.
+    The other arguments are ``gzsl_protocol``'s. Returns its result with the
+    method's name and the process's peak resident memory in MiB.
     """
     if isinstance(method, str):
         cls, fixed, grid = method_settings(method, full=full)

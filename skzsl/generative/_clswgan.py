@@ -20,11 +20,7 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
     Parameters
     ----------
 %(backbone_parameters)s
-%(common_parameters)s
-
-    Attributes
-    ----------
-%(common_attributes)s
+%(common_parameters_and_attributes)s
 
     See Also
     --------

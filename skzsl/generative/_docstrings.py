@@ -80,3 +80,8 @@ default="clswgan"
 %(n_features_in)s
 """,
 }
+
+# the end of the Parameters section, the Attributes header and the shared attributes
+FRAGMENTS["common_parameters_and_attributes"] = (
+    FRAGMENTS["common_parameters"] + "\n    Attributes\n    ----------\n"
+    + FRAGMENTS["common_attributes"].lstrip("\n"))

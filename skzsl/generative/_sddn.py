@@ -182,11 +182,7 @@ class SDDNClassifier(BaseGenerativeClassifier):
         classifier only through the generator they trained (the
         self-distillation conditional generation module); search it on
         validation data like the weights.
-%(common_parameters)s
-
-    Attributes
-    ----------
-%(common_attributes)s
+%(common_parameters_and_attributes)s
 
     See Also
     --------

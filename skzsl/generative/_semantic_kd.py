@@ -130,11 +130,7 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
     n_regularized_classes : int, default=16
         Unseen classes drawn per batch for the regularization and
         preservation constraints.
-%(common_parameters)s
-
-    Attributes
-    ----------
-%(common_attributes)s
+%(common_parameters_and_attributes)s
 
     See Also
     --------
