@@ -10,7 +10,7 @@ TF-VAEGAN's decoder features, SDDN's fused features); (4) train a softmax
 classifier over every class, ``classifier_net_``. Prediction runs (3) and (4)
 through skorch's ``forward_iter``; the base class applies the seen bias.
 
-A method subclasses it with two class attributes and at most three methods:
+A method subclasses it with one class attribute and up to three methods:
 ``_net_class`` (a :class:`GenerativeNet` subclass whose ``auxiliary_step`` and
 ``generator_terms`` train the method's networks), ``_method_modules`` (its
 networks and optimizer groups), ``_loss_weights`` and ``_fusion``.
