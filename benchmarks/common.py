@@ -123,3 +123,23 @@ def best_validation_h(y_true, scores, classes, seen_classes):
     _, seen, unseen = seen_unseen_curve(y_true, scores, classes=classes,
                                         seen_classes=seen_classes)
     return float(max(harmonic_mean(s, u) for s, u in zip(seen, unseen, strict=True)))
+
+
+def add_workdir(p):
+    p.add_argument("--workdir", type=Path, default=Path("."),
+                   help="folder that relative paths of the other flags are under "
+                        "(the official code's copy, its data, the runs; default: .)")
+
+
+def under_workdir(args, *names):
+    """The path flags ``names`` of ``args``, relative ones under ``--workdir``, made absolute."""
+    for name in names:
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            setattr(args, name, [str((args.workdir / v).resolve()) for v in value])
+        else:
+            path = (args.workdir / value).resolve()
+            setattr(args, name, path if isinstance(value, Path) else str(path))
+    return args

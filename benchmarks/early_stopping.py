@@ -120,7 +120,8 @@ def main(argv=None):
     best = max(rows, key=lambda r: r["h_test_best"])
     row = dict(
         dataset=args.dataset, method="CLSWGANClassifier", max_epochs=args.epochs,
-        settings={"backbone": repr(est.backbone), **SETTINGS}, best_validation_epoch=est.best_epoch_,
+        settings={"backbone": repr(est.backbone), **SETTINGS},
+        best_validation_epoch=est.best_epoch_,
         valid_h=[float(h) for h in est.generator_net_.history[:, "valid_h"]],
         h_early_stopping=early["h_fixed"],
         h_fixed_epochs=by_epoch.get(args.epochs, {}).get("h_fixed"),
