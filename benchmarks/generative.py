@@ -86,6 +86,11 @@ def backbone(name="fvaegan", **params):
     return getattr(generative, BACKBONES[name])(**{**BACKBONE, **params})
 
 
+def backbone_defaults(name):
+    """Backbone ``name`` at its reference (paper-sized) defaults."""
+    return getattr(generative, BACKBONES[name])()
+
+
 def estimator(method, dataset, params=None, backbone_name="fvaegan", epochs=None):
     """``method`` with the benchmark's settings, ``params`` set on top (``backbone__*`` too)."""
     est = getattr(generative, method)(
@@ -110,8 +115,8 @@ def task_main(args):
     if args.method == "ESZSLClassifier":
         row = common.protocol_row("eszsl", data, random_state=seed)
     else:
-        est = estimator(args.method, args.dataset, json.loads(args.params), args.backbone,
-                        args.epochs)
+        est = estimator(args.method, args.dataset, json.loads(args.params),
+                        args.backbone or "fvaegan", args.epochs)
         row = common.protocol_row(args.method, data, estimator=est,
                                   param_grid=json.loads(args.grid) if args.grid else {},
                                   random_state=seed)
@@ -138,7 +143,7 @@ def task_ablation(args):
     scores = []
     for seed in args.seeds:
         est = estimator(args.method, args.dataset, {**json.loads(args.params), **off},
-                        args.backbone, args.epochs).set_params(
+                        args.backbone or "fvaegan", args.epochs).set_params(
             class_attributes=data.class_attributes, random_state=seed)
         # the bias is tuned on folds of the train classes and scored on the val classes
         tuned = TunedSeenBiasClassifierCV(est, random_state=seed)
@@ -160,8 +165,10 @@ def task_ablation(args):
 def task_epoch(args):
     data = load_cub_standin()
     cls = getattr(generative, args.method)
-    est = cls(data.class_attributes, max_epochs=args.epochs or 2, classifier_max_epochs=1,
-              n_synthetic_per_class=1, verbose=0, random_state=0, device=args.device)
+    # the estimator's defaults: the paper-sized f-CLSWGAN backbone unless --backbone
+    est = cls(data.class_attributes, backbone=backbone_defaults(args.backbone or "clswgan"),
+              max_epochs=args.epochs or 2, classifier_max_epochs=1, n_synthetic_per_class=1,
+              verbose=0, random_state=0, device=args.device)
     est.set_params(**json.loads(args.params))
     start = time.perf_counter()
     est.fit(data.X_trainval, data.y_trainval)
@@ -242,8 +249,9 @@ def main(argv=None):
     parser.add_argument("--method", default="SDDNClassifier",
                         help="CLSWGANClassifier, SDDNClassifier, SemanticKDClassifier "
                              "(main: also ESZSLClassifier)")
-    parser.add_argument("--backbone", choices=sorted(BACKBONES), default="fvaegan",
-                        help="main, ablation: the backbone, with BACKBONE's widths")
+    parser.add_argument("--backbone", choices=sorted(BACKBONES), default=None,
+                        help="main, ablation: the backbone with BACKBONE's widths (default "
+                             "fvaegan); epoch: at its defaults (default clswgan)")
     parser.add_argument("--params", default="{}",
                         help="JSON estimator parameters set on top of the benchmark settings "
                              "(backbone ones as backbone__<name>)")
