@@ -154,13 +154,13 @@ def _pooled(data):
 
 
 def _methods(args, embeddings, **fixed):
-    common = dict(dict(attribute_embeddings=embeddings, max_epochs=args.epochs, lr=args.lr,
+    shared = dict(dict(attribute_embeddings=embeddings, max_epochs=args.epochs, lr=args.lr,
                        verbose=0, random_state=0), **fixed)
     return [
-        ("MSDN", MSDNClassifier(**common)),
-        ("MSDN, no distillation", MSDNClassifier(**common, distillation_weight=0.0)),
-        ("MSDN++", MSDNPlusPlusClassifier(**common)),
-        ("MSDN++, no distillation", MSDNPlusPlusClassifier(**common, distillation_weight=0.0)),
+        ("MSDN", MSDNClassifier(**shared)),
+        ("MSDN, no distillation", MSDNClassifier(**shared, distillation_weight=0.0)),
+        ("MSDN++", MSDNPlusPlusClassifier(**shared)),
+        ("MSDN++, no distillation", MSDNPlusPlusClassifier(**shared, distillation_weight=0.0)),
     ]
 
 
