@@ -9,6 +9,8 @@
 #      autocast and float32 (BENCHMARKS.md, "Speed at CUB scale").
 # Usage (from the repository root, torch with CUDA installed, ../shared/data present
 # for steps 2 and 3): bash benchmarks/gpu_check.sh [OUT_DIR]
+# (each benchmark runs as `python -m benchmarks <name>`; --data-dir or SKZSL_SHARED_DATA
+# point at the shared data when it is not ../shared/data)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-benchmarks/results}"
@@ -16,9 +18,9 @@ mkdir -p "$out"
 python -c "import torch; assert torch.cuda.is_available(), 'no CUDA GPU'; print(torch.cuda.get_device_name(0))"
 python -m pytest -q tests/test_cuda.py -rs 2>&1 | tee "$out/test_cuda.txt"
 for method in CLSWGANClassifier SemanticKDClassifier SDDNClassifier; do
-  python benchmarks/bench_generative.py epoch --method "$method" --epochs 2 --device cuda \
+  python -m benchmarks generative epoch --method "$method" --epochs 2 --device cuda \
     --results "$out/generative_gpu.jsonl"
 done
-python benchmarks/bench_attention.py speed --device cuda --batches 20 --out "$out/attention_speed_gpu.md"
-python benchmarks/bench_attention.py speed --device cuda --batches 20 --no-amp \
+python -m benchmarks attention speed --device cuda --batches 20 --out "$out/attention_speed_gpu.md"
+python -m benchmarks attention speed --device cuda --batches 20 --no-amp \
   --out "$out/attention_speed_gpu_fp32.md"

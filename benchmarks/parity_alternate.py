@@ -1,7 +1,7 @@
 """CPU time and peak memory, skzsl against the official code, in one alternated run.
 
-Runs, in turns, the patched official code (``parity_official.py run``) and
-skzsl (``parity_skzsl.py``) on SUN-A with the same backbone, settings, seed and
+Runs, in turns, the patched official code (``parity_official run``) and
+skzsl (``parity_skzsl``) on SUN-A with the same backbone, settings, seed and
 number of epochs, ``--rounds`` times each, one thread per process, one process
 at a time. Each process reports per-epoch CPU seconds (``time.process_time``)
 of the generator epoch and of the ZSL classifier (both evaluate the test split
@@ -12,14 +12,13 @@ classifier epoch) and skzsl's final classifier of ``fit`` (which does not);
 peak RSS comes from ``os.wait4`` of each process. Ratios are skzsl / official
 of the medians.
 
-Usage::
+Usage (from the repository root; ``<workdir>`` holds the patched official copy and
+the data of ``parity_official``)::
 
-    python benchmarks/parity_alternate.py --official /work/scratch/tfvaegan_cpu \\
-        --dataroot /work/scratch/suna_data --variant fvaegan --epochs 2 --rounds 2 \\
-        --out /work/scratch/parity_alternate
+    python -m benchmarks parity_alternate --workdir <workdir> --official tfvaegan_cpu \\
+        --dataroot suna_data --variant fvaegan --epochs 2 --rounds 2 --out parity_alternate
 """
 
-import argparse
 import json
 import os
 import statistics
@@ -28,14 +27,15 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from . import common
 
 
 def run(cmd, log):
     env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     t0 = time.time()
     with open(log, "w") as fh:
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env,
+                                cwd=common.REPO)
         _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status):
         sys.exit(f"failed: {' '.join(cmd)} (see {log})")
@@ -44,7 +44,7 @@ def run(cmd, log):
 
 def official(args, out):
     folder = out / "official"
-    info = run([sys.executable, str(HERE / "parity_official.py"), "run", "--official",
+    info = run([sys.executable, "-m", "benchmarks", "parity_official", "run", "--official",
                 args.official, "--dataroot", args.dataroot, "--variant", args.variant,
                 "--epochs", str(args.epochs), "--seeds", str(args.seed),
                 *(["--gzsl"] if args.gzsl else []), "--out", str(folder)],
@@ -58,7 +58,7 @@ def official(args, out):
 
 def skzsl(args, out):
     result = out / "skzsl.json"
-    info = run([sys.executable, str(HERE / "parity_skzsl.py"), "--backbone", args.variant,
+    info = run([sys.executable, "-m", "benchmarks", "parity_skzsl", "--backbone", args.variant,
                 "--epochs", str(args.epochs), "--seed", str(args.seed), "--out", str(result),
                 *([] if args.gzsl else ["--no-gzsl"])], out / "skzsl.log")
     rows = json.loads(result.read_text())["epochs"]
@@ -68,10 +68,10 @@ def skzsl(args, out):
             "zsl_t1": [r["zsl_t1"] for r in rows]}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--official", required=True, help="patched copy (parity_official.py)")
-    parser.add_argument("--dataroot", required=True, help="folder of parity_official.py data")
+def main(argv=None):
+    parser = common.parser("parity_alternate", __doc__)
+    parser.add_argument("--official", required=True, help="patched copy (parity_official patch)")
+    parser.add_argument("--dataroot", required=True, help="folder of parity_official data")
     parser.add_argument("--variant", choices=["fvaegan", "tfvaegan"], default="fvaegan")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=4115)
@@ -80,7 +80,10 @@ def main():
                         help="neither side trains the GZSL classifier (TF-VAEGAN's, on 4300-d "
                              "inputs, costs more CPU than a generator epoch)")
     parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
+    common.add_workdir(parser)
+    common.add_data_dir(parser)
+    args = common.under_workdir(common.apply(parser.parse_args(argv)), "official", "dataroot",
+                                "out")
     runs = {"official": [], "skzsl": []}
     for r in range(args.rounds):
         for side, fn in (("official", official), ("skzsl", skzsl)):

@@ -11,39 +11,37 @@ Reproduce
 Official code: github.com/akshitac8/tfvaegan at commit
 ``a0de81c963b3a6672ebc064ebf1071e52095a6b1`` (the commit RESEARCH-NOTES.md pins)::
 
-    # 1. an unpatched copy outside the repository
-    git clone https://github.com/akshitac8/tfvaegan /work/scratch/tfvaegan
-    git -C /work/scratch/tfvaegan checkout a0de81c963b3a6672ebc064ebf1071e52095a6b1
-    # (in the agent workplace: fetch github:akshitac8/tfvaegan, then
-    #  git --git-dir=<mirror> archive HEAD | tar -x -C /work/scratch/tfvaegan)
+    # 1. an unpatched copy outside the repository, in a scratch folder <workdir>
+    git clone https://github.com/akshitac8/tfvaegan <workdir>/tfvaegan
+    git -C <workdir>/tfvaegan checkout a0de81c963b3a6672ebc064ebf1071e52095a6b1
 
     # 2. the patched copy (the patches are listed in PATCHES below; each is a literal
     #    string replacement that must match exactly once, so a different commit fails loudly)
-    python benchmarks/parity_official.py patch /work/scratch/tfvaegan /work/scratch/tfvaegan_cpu
+    python -m benchmarks parity_official patch --workdir <workdir> tfvaegan tfvaegan_cpu
 
     # 3. SUN-A in the official layout: <dataroot>/SUN/res101.mat and <dataroot>/SUN/att_splits.mat
-    python benchmarks/parity_official.py data /work/scratch/suna_data
+    python -m benchmarks parity_official data --workdir <workdir> suna_data
 
     # 4. runs (1 thread each; nice is up to you)
-    OMP_NUM_THREADS=1 nice -n 19 python benchmarks/parity_official.py run \
-        --official /work/scratch/tfvaegan_cpu --dataroot /work/scratch/suna_data \
+    OMP_NUM_THREADS=1 nice -n 19 python -m benchmarks parity_official run --workdir <workdir> \
+        --official tfvaegan_cpu --dataroot suna_data \
         --variant fvaegan --epochs 10 --seeds 4115 4116 4117 --gzsl \
-        --out /work/scratch/parity/fvaegan
-    OMP_NUM_THREADS=1 nice -n 19 python benchmarks/parity_official.py run \
-        --official /work/scratch/tfvaegan_cpu --dataroot /work/scratch/suna_data \
+        --out parity/fvaegan
+    OMP_NUM_THREADS=1 nice -n 19 python -m benchmarks parity_official run --workdir <workdir> \
+        --official tfvaegan_cpu --dataroot suna_data \
         --variant tfvaegan --epochs 3 --seeds 4115 4116 4117 \
-        --out /work/scratch/parity/tfvaegan
+        --out parity/tfvaegan
 
-The CUB stand-in (``benchmarks/standins.py``: real CUB labels, splits and attributes, synthetic
+The CUB stand-in (``benchmarks.standins``: real CUB labels, splits and attributes, synthetic
 2048-d features) runs with the official CUB script's settings (``scripts/run_cub_tfvaegan.py``)::
 
-    python benchmarks/parity_official.py data /work/scratch/cub_standin_data --dataset CUB
-    OMP_NUM_THREADS=1 python benchmarks/parity_official.py run --dataset CUB \
-        --official /work/scratch/tfvaegan_cpu --dataroot /work/scratch/cub_standin_data \
-        --variant fvaegan --epochs 1 --seeds 3483 --gzsl --out /work/scratch/parity/cub_3483
+    python -m benchmarks parity_official data --workdir <workdir> cub_standin_data --dataset CUB
+    OMP_NUM_THREADS=1 python -m benchmarks parity_official run --workdir <workdir> --dataset CUB \
+        --official tfvaegan_cpu --dataroot cub_standin_data \
+        --variant fvaegan --epochs 1 --seeds 3483 --gzsl --out parity/cub_3483
 
 Seeds can also run side by side, one ``run`` per seed with its own ``--out``, then
-``python benchmarks/parity_official.py merge --out <dir> <dir_seed1> <dir_seed2> ...``
+``python -m benchmarks parity_official merge --workdir <workdir> --out <dir> <dir_seed1> ...``
 (that is how the BENCHMARKS.md figures were made: CPU time per process is still measured at one
 thread, but processes that share cores slow each other, so wall-clock is not comparable).
 
@@ -89,6 +87,8 @@ from pathlib import Path
 
 import numpy as np
 import scipy.io as sio
+
+from . import common
 
 OFFICIAL_COMMIT = "a0de81c963b3a6672ebc064ebf1071e52095a6b1"
 
@@ -330,9 +330,7 @@ def cmd_data(args: argparse.Namespace) -> None:
 def write_cub_standin(shared: Path, out: Path) -> None:
     """The CUB stand-in (``standins.cub_standin_features``: real labels, splits and attributes,
     synthetic 2048-d features) in the official layout, ``res101.mat`` row order."""
-    here = Path(__file__).resolve().parent
-    sys.path[:0] = [str(here), str(here.parent)]  # standins.py reads through skzsl's loader
-    from standins import cub_standin_features
+    from .standins import cub_standin_features  # reads through skzsl's loader
 
     out.mkdir(parents=True, exist_ok=True)
     x = cub_standin_features()
@@ -486,8 +484,8 @@ def cmd_merge(args: argparse.Namespace) -> None:
     print(f"merged {len(per_seed)} seeds into {out}")
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv=None) -> None:
+    p = common.parser("parity_official", __doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
     a = sub.add_parser("patch", help="copy the official repo and apply PATCHES")
     a.add_argument("src")
@@ -495,11 +493,7 @@ def main() -> None:
     a.set_defaults(func=cmd_patch)
     a = sub.add_parser("data", help="write SUN-A in the official xlsa17 layout")
     a.add_argument("dataroot", help="folder outside the repository")
-    a.add_argument(
-        "--shared",
-        default=str(Path(__file__).resolve().parents[1].parent / "shared" / "data"),
-        help="the shared data folder (default: ../shared/data of the project root)",
-    )
+    common.add_data_dir(a)
     a.add_argument("--dataset", choices=sorted(DATASETS), default="SUN",
                    help="SUN-A, or the CUB stand-in (synthetic 2048-d features)")
     a.set_defaults(func=cmd_data)
@@ -518,7 +512,12 @@ def main() -> None:
     a.add_argument("--out", required=True)
     a.add_argument("folders", nargs="+")
     a.set_defaults(func=cmd_merge)
-    args = p.parse_args()
+    for a in sub.choices.values():
+        common.add_workdir(a)
+    args = common.apply(p.parse_args(argv))
+    if args.cmd == "data":
+        args.shared = str(args.data_dir or common.default_data_dir())
+    common.under_workdir(args, "src", "dst", "dataroot", "official", "out", "folders")
     args.func(args)
 
 

@@ -22,20 +22,19 @@ way:
 - peak RSS of the process (``ru_maxrss``).
 
 The script never reads the official code. Compare with
-``parity_official.py run`` (same data, same settings); ``--alternate`` runs
+``parity_official run`` (same data, same settings); ``parity_alternate`` runs
 the official code and this one in turns, for CPU-time and memory ratios.
 
-Usage::
+Usage (from the repository root; ``<workdir>`` a scratch folder)::
 
-    OMP_NUM_THREADS=1 python benchmarks/parity_skzsl.py --backbone fvaegan --epochs 10 \\
-        --seed 4115 --out /tmp/parity_skzsl/fvaegan_4115.json
-    python benchmarks/parity_skzsl.py report /tmp/parity_skzsl/fvaegan_*.json \\
-        --official /work/scratch/parity/fvaegan_merged/summary.json
-    OMP_NUM_THREADS=1 python benchmarks/parity_skzsl.py --dataset CUB --backbone fvaegan \\
-        --epochs 1 --seed 3483 --out /tmp/parity_skzsl/cub_fvaegan_3483.json
+    OMP_NUM_THREADS=1 python -m benchmarks parity_skzsl --backbone fvaegan --epochs 10 \\
+        --seed 4115 --out <workdir>/parity_skzsl/fvaegan_4115.json
+    python -m benchmarks parity_skzsl report <workdir>/parity_skzsl/fvaegan_*.json \\
+        --official <workdir>/parity/fvaegan_merged/summary.json
+    OMP_NUM_THREADS=1 python -m benchmarks parity_skzsl --dataset CUB --backbone fvaegan \\
+        --epochs 1 --seed 3483 --out <workdir>/parity_skzsl/cub_fvaegan_3483.json
 """
 
-import argparse
 import json
 import resource
 import sys
@@ -44,25 +43,24 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from sklearn.base import clone
+from sklearn.preprocessing import MinMaxScaler
+from skorch.callbacks import Callback
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from sklearn.preprocessing import MinMaxScaler  # noqa: E402
-from skorch.callbacks import Callback  # noqa: E402
-from standins import load_cub_standin, load_sun_attribute_benchmark  # noqa: E402
-
-from skzsl._training import (  # noqa: E402
+from skzsl._training import (
     FullBatchSampler,
     build_net,
     gather,
     sampler_loader,
     seeded,
 )
-from skzsl.generative import CLSWGANClassifier, generative_preset  # noqa: E402
-from skzsl.generative._feature_generator import FeatureGenerator  # noqa: E402
-from skzsl.generative._nets import ADAM_GAN, ClassifierNet  # noqa: E402
-from skzsl.nn.generative import SoftmaxClassifier, init_normal_  # noqa: E402
+from skzsl.generative import CLSWGANClassifier, FeatureGenerator, generative_preset
+from skzsl.generative._backbones import ADAM_GAN
+from skzsl.generative._base import ClassifierNet
+from skzsl.nn.generative import SoftmaxClassifier, init_normal_
+
+from . import common
+from .standins import load_cub_standin, load_sun_attribute_benchmark
 
 
 def per_class_accuracy(y_true, y_pred):
@@ -113,14 +111,14 @@ class Probe(Callback):
         with seeded(self.seed + epoch, clf.device_):
             net.module_.eval()
             t0 = time.process_time()
-            unseen = np.flatnonzero(~clf._seen_mask)
+            unseen = np.flatnonzero(~np.isin(clf.classes_, clf.seen_classes_))
             counts = np.zeros(len(clf.classes_), dtype=int)
             counts[unseen] = clf.n_synthetic_per_class
             X_syn, y_syn = FeatureGenerator(net, clf.class_attributes_, None).sample_counts(
                 counts, self.seed + epoch)
             row["syn_cpu_s"] = time.process_time() - t0
             column = np.searchsorted(unseen, y_syn)
-            X_test = clf._scale(data.X_test_unseen).astype(np.float32)
+            X_test = clf.scaler_.transform(data.X_test_unseen).astype(np.float32)
             y_test = np.searchsorted(unseen, clf.class_attributes_.index_of(data.y_test_unseen))
             t0 = time.process_time()
             accs = self.zsl_classifier(net, X_syn, column, X_test, y_test, len(unseen))
@@ -152,7 +150,7 @@ class Probe(Callback):
 
     def gzsl_classifier(self, net, X_syn, y_syn):
         clf, data = self.clf, self.data
-        tests = {part: (clf._scale(data[f"X_test_{part}"]).astype(np.float32),
+        tests = {part: (clf.scaler_.transform(data[f"X_test_{part}"]).astype(np.float32),
                         clf.class_attributes_.index_of(data[f"y_test_{part}"]))
                  for part in ("seen", "unseen")}
         accs = self.classifier(net, np.concatenate([self.X_scaled, X_syn]),
@@ -165,24 +163,23 @@ class Probe(Callback):
 
 
 def official_settings(dataset, backbone):
-    """The official script's settings for ``dataset``: the library's preset, less what
-    each run sets itself."""
+    """The official script's settings for ``dataset``: the library's preset (its backbone
+    object included), less what each run sets itself."""
     preset = generative_preset(dataset, backbone=backbone)
-    return {k: v for k, v in preset.items()
-            if k not in ("backbone", "random_state", "max_epochs")}
+    return {k: v for k, v in preset.items() if k not in ("random_state", "max_epochs")}
 
 
 def setup(dataset, backbone, epochs, seed):
     """The estimator with the official settings, its data, and ``fit``'s first steps:
     the scaled training features and their class positions."""
     data = load_sun_attribute_benchmark() if dataset == "SUN" else load_cub_standin()
-    clf = CLSWGANClassifier(data.class_attributes, backbone=backbone, max_epochs=epochs,
-                            random_state=seed, device="cpu", verbose=0,
-                            **official_settings(dataset, backbone))
+    clf = CLSWGANClassifier(data.class_attributes, max_epochs=epochs, random_state=seed,
+                            device="cpu", verbose=0, **official_settings(dataset, backbone))
     X, y_idx = clf._setup_gzsl(data.X_trainval, data.y_trainval)
+    clf.backbone_ = clone(clf.backbone)
     clf.device_ = "cpu"
     clf.scaler_ = MinMaxScaler().fit(X)
-    return data, clf, clf._scale(X).astype(np.float32), y_idx
+    return data, clf, clf.scaler_.transform(X).astype(np.float32), y_idx
 
 
 def run(backbone, epochs, seed, threads=1, dataset="SUN", gzsl=True):
@@ -191,7 +188,7 @@ def run(backbone, epochs, seed, threads=1, dataset="SUN", gzsl=True):
     data, clf, X_scaled, y_idx = setup(dataset, backbone, epochs, seed)
     t_start = time.process_time()
     with seeded(seed, "cpu"):
-        net = clf._build_generator_net(X_scaled, y_idx)
+        net = clf._generator_net(X_scaled, y_idx)
         probe = Probe(clf, data, X_scaled, y_idx, seed, gzsl_after=epochs if gzsl else None)
         net.callbacks = [*net.callbacks, ("probe", probe)]
         net.fit(X_scaled, y_idx.astype(np.int64))
@@ -245,17 +242,18 @@ def report(skzsl_files, official_summary):
     return "\n".join(lines)
 
 
-def main():
-    if sys.argv[1:2] == ["report"]:
-        parser = argparse.ArgumentParser(description="Markdown table of parity runs.")
-        parser.add_argument("command")
-        parser.add_argument("files", nargs="+", type=Path, help="parity_skzsl.py outputs")
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["report"]:
+        parser = common.parser("parity_skzsl report", "Markdown table of parity runs.")
+        parser.add_argument("files", nargs="+", type=Path, help="parity_skzsl outputs")
         parser.add_argument("--official", default=None,
-                            help="summary.json of parity_official.py run (or merge)")
-        args = parser.parse_args()
-        print(report(args.files, args.official))
+                            help="summary.json of parity_official run (or merge)")
+        parser.add_argument("--out", default=None, help="also write the markdown here")
+        args = parser.parse_args(argv[1:])
+        common.write(report(args.files, args.official), args.out)
         return
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.parser("parity_skzsl", __doc__)
     parser.add_argument("--backbone", choices=["fvaegan", "tfvaegan"], required=True)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=4115)
@@ -263,9 +261,10 @@ def main():
                         help="SUN-A, or the CUB stand-in (synthetic 2048-d features)")
     parser.add_argument("--no-gzsl", dest="gzsl", action="store_false",
                         help="skip the GZSL classifier after the last epoch")
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, required=True, help="the JSON written")
+    common.add_threads(parser, default=1)
+    common.add_data_dir(parser)
+    args = common.apply(parser.parse_args(argv))
     result = run(args.backbone, args.epochs, args.seed, args.threads, args.dataset, args.gzsl)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1))

@@ -42,15 +42,15 @@ class, the 25-epoch classifier, the best epoch on test: for parity only) by
 skzsl's evaluation code with every draw fixed, so the three trajectories
 differ only by what their weights have become.
 
-Usage::
+Usage (from the repository root)::
 
-    OMP_NUM_THREADS=1 python benchmarks/parity_trajectory.py \\
-        --official /work/scratch/tfvaegan_cpu --dataroot /work/scratch/suna_data \\
-        --steps 1620 --checkpoints 1 2 5 10 20 50 100 162 324 --out /tmp/trajectory.json
+    OMP_NUM_THREADS=1 python -m benchmarks parity_trajectory --workdir <workdir> \\
+        --official tfvaegan_cpu --dataroot suna_data \\
+        --steps 1620 --checkpoints 1 2 5 10 20 50 100 162 324 --out trajectory.json
 
-``--official`` is a copy patched by ``parity_official.py patch``, ``--dataroot``
-the folder written by ``parity_official.py data``. The script never stores
-the official code; it imports it from the copy given.
+``--official`` is a copy patched by ``parity_official patch``, ``--dataroot``
+the folder written by ``parity_official data`` (relative paths are under ``--workdir``).
+The script never stores the official code; it imports it from the copy given.
 """
 
 import argparse
@@ -65,11 +65,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from skorch.callbacks import Callback
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from skorch.callbacks import Callback  # noqa: E402
+from . import common
 
 # the networks compared, per backbone (official: Encoder, Generator, Discriminator_D1,
 # AttDec, Feedback)
@@ -146,13 +144,13 @@ def _params(module):
 
 def skzsl_setup(seed, backbone):
     """The estimator, its data, its scaled training data and its generator net (not trained)."""
-    from parity_skzsl import setup
-
     from skzsl._training import seeded
+
+    from .parity_skzsl import setup
 
     data, clf, X_scaled, y_idx = setup("SUN", backbone, 1, seed)
     with seeded(seed, "cpu"):
-        net = clf._build_generator_net(X_scaled, y_idx)
+        net = clf._generator_net(X_scaled, y_idx)
     return data, clf, X_scaled, y_idx.astype(np.int64), net
 
 
@@ -180,10 +178,11 @@ def skzsl_trajectory(backbone, seed, draws_seed, steps, epochs, checkpoints, fus
     """skzsl's generator net trained ``epochs`` epochs of ``steps`` iterations per pass
     on the replayed draws (``float64``: networks and data in double precision)."""
     data, clf, X_scaled, y_idx, net = skzsl_setup(seed, backbone)
-    nets, per_epoch = NETS[backbone], steps * net.n_passes
+    settings = net.backbone.settings()
+    nets, per_epoch = NETS[backbone], steps * settings["n_passes"]
     total = per_epoch * epochs
     draws = Draws(draws_seed, len(X_scaled), net.module.encoder.mean.out_features)
-    n_critic = net.n_critic
+    n_critic = settings["n_critic"]
 
     class Replay(torch.utils.data.Sampler):
         def __init__(self, n_samples, batch_size):
@@ -220,10 +219,9 @@ class _Stop(Exception):
 def _enter_official(spec, variant, epochs):
     """Make this process the official code's: its folder, its imports, and the command
     line of ``parity_official.py run`` (SUN, ``variant``, no GZSL classifier)."""
-    from parity_official import build_cmd
+    from .parity_official import build_cmd
 
-    os.chdir(spec["official"])
-    sys.path.insert(0, spec["official"])
+    os.chdir(spec["official"])  # its imports: on PYTHONPATH (_subprocess)
     ns = argparse.Namespace(dataset="SUN", variant=variant, gzsl=False, epochs=epochs,
                             dataroot=spec["dataroot"])
     sys.argv = build_cmd(ns, spec["seed"])[2:]
@@ -360,8 +358,13 @@ def official_classifier(work):
 
 
 def _subprocess(mode, work):
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    subprocess.run([sys.executable, __file__, mode, str(work)], check=True, env=env)
+    """``mode`` in a child process whose imports see the official copy (its folder first)."""
+    spec = torch.load(work / ("spec.pt" if mode == "official" else "cls_spec.pt"))
+    path = os.pathsep.join([spec["official"], str(common.REPO),
+                            *filter(None, [os.environ.get("PYTHONPATH")])])
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONPATH=path)
+    subprocess.run([sys.executable, "-m", "benchmarks", "parity_trajectory", mode, str(work)],
+                   check=True, env=env, cwd=common.REPO)
 
 
 # ----------------------------------------------------------------------------- compare
@@ -437,8 +440,8 @@ class ZSLProbe:
     def __init__(self, run, seed, draws_seed):
         self.net, self.clf, data = run["net"], run["clf"], run["data"]
         self.seed, self.draws_seed = seed, draws_seed
-        self.unseen = np.flatnonzero(~self.clf._seen_mask)
-        self.X_test = self.clf._scale(data.X_test_unseen).astype(np.float32)
+        self.unseen = np.flatnonzero(~np.isin(self.clf.classes_, self.clf.seen_classes_))
+        self.X_test = self.clf.scaler_.transform(data.X_test_unseen).astype(np.float32)
         self.y_test = np.searchsorted(self.unseen,
                                       self.clf.class_attributes_.index_of(data.y_test_unseen))
         self._initial = {}
@@ -459,7 +462,7 @@ class ZSLProbe:
 
     def features(self, state):
         """Synthetic features (classifier input), their columns, and the test inputs."""
-        from skzsl.generative._feature_generator import FeatureGenerator
+        from skzsl.generative import FeatureGenerator
 
         clf = self.clf
         counts = np.zeros(len(clf.classes_), dtype=int)
@@ -483,9 +486,9 @@ class ZSLProbe:
 
     def accuracies(self, X_syn, column, X_test):
         """Test-unseen accuracy after each classifier epoch, and the trained layer."""
-        from parity_skzsl import final_classifier_net
-
         from skzsl.nn.generative import SoftmaxClassifier
+
+        from .parity_skzsl import final_classifier_net
 
         module = SoftmaxClassifier(X_syn.shape[1], len(self.unseen))
         weight, bias = self.initial(X_syn.shape[1])
@@ -548,15 +551,16 @@ def zsl_t1_of_trajectories(probe, states, steps):
     return out
 
 
-def main():
-    if sys.argv[1:2] in (["official"], ["official-classifier"]):
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] in (["official"], ["official-classifier"]):
         torch.set_num_threads(1)
-        fn = official_trajectory if sys.argv[1] == "official" else official_classifier
-        fn(Path(sys.argv[2]))
+        fn = official_trajectory if argv[0] == "official" else official_classifier
+        fn(Path(argv[1]))
         return
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.parser("parity_trajectory", __doc__)
     parser.add_argument("--official", required=True, help="patched copy of akshitac8/tfvaegan")
-    parser.add_argument("--dataroot", required=True, help="parity_official.py data output")
+    parser.add_argument("--dataroot", required=True, help="parity_official data output")
     parser.add_argument("--backbone", choices=list(NETS), default="fvaegan")
     parser.add_argument("--steps", type=int, default=162,
                         help="generator iterations per pass (TF-VAEGAN: two passes per epoch)")
@@ -567,8 +571,11 @@ def main():
                         default=[1, 2, 5, 10, 20, 50, 100])
     parser.add_argument("--seed", type=int, default=4115, help="initial weights")
     parser.add_argument("--draws-seed", type=int, default=7)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, required=True, help="the JSON written")
+    common.add_workdir(parser)
+    common.add_data_dir(parser)
+    args = common.under_workdir(common.apply(parser.parse_args(argv)), "official", "dataroot",
+                                "out")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         generator, run, states = compare_generator(args, work)

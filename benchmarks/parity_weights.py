@@ -11,22 +11,23 @@ from the local copy given, never stored in this repository) against
 ``vae_loss``, ``weighted_l1_loss`` and ``gradient_penalty``. Prints the
 largest absolute difference of each; exits 1 if one exceeds ``--tol``.
 
-Usage::
+Usage (from the repository root)::
 
-    python benchmarks/parity_weights.py --official /work/scratch/tfvaegan
+    python -m benchmarks parity_weights --official <official-copy>
+
+``<official-copy>``: a copy of akshitac8/tfvaegan (see ``parity_official``); a relative
+path is read under ``--workdir``.
 """
 
-import argparse
 import ast
+import importlib.util
 import sys
 import types
 from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from skzsl.nn.generative import (  # noqa: E402
+from skzsl.nn.generative import (
     ConditionalCritic,
     ConditionalEncoder,
     ConditionalGenerator,
@@ -35,11 +36,13 @@ from skzsl.nn.generative import (  # noqa: E402
     SemanticDecoder,
     init_normal_,
 )
-from skzsl.nn.generative_losses import (  # noqa: E402
+from skzsl.nn.generative_losses import (
     gradient_penalty,
     vae_loss,
     weighted_l1_loss,
 )
+
+from . import common
 
 N_FEATURES, N_ATT, HIDDEN, BATCH = 40, 12, 64, 16
 
@@ -59,13 +62,22 @@ def _variable(tensor, requires_grad=False, **kwargs):
     return tensor.detach().requires_grad_(True) if requires_grad else tensor
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def official_networks(official):
+    """The official ``networks/TFVAEGAN_model.py``, loaded from the copy given."""
+    path = Path(official) / "networks" / "TFVAEGAN_model.py"
+    spec = importlib.util.spec_from_file_location("official_tfvaegan_model", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(argv=None):
+    parser = common.parser("parity_weights", __doc__)
     parser.add_argument("--official", required=True, help="a copy of akshitac8/tfvaegan")
     parser.add_argument("--tol", type=float, default=1e-5)
-    args = parser.parse_args()
-    sys.path.insert(0, args.official)
-    from networks import TFVAEGAN_model as official
+    common.add_workdir(parser)
+    args = common.under_workdir(parser.parse_args(argv), "official")
+    official = official_networks(args.official)
 
     opt = types.SimpleNamespace(encoder_layer_sizes=[N_FEATURES, HIDDEN],
                                 decoder_layer_sizes=[HIDDEN, N_FEATURES], latent_size=N_ATT,

@@ -23,22 +23,14 @@ from image to image: a model that attends per attribute can find it, a linear
 model on the flattened map sees it smeared over every position. The numbers
 it gives are not comparable with published CUB results and must never be
 reported as such.
-
-Run as a script to print the shapes of a small and a CUB-scale build.
 """
-
-import os
-import sys
-from pathlib import Path
 
 import numpy as np
 from scipy.io import loadmat
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent)]
-from standins import shared_data, xlsa17_home  # noqa: E402
+from skzsl.datasets import load_xlsa17
 
-from skzsl.datasets import load_xlsa17  # noqa: E402
+from .standins import shared_data, xlsa17_home
 
 __all__ = ["attribute_parts", "cub_region_features", "load_cub_region_standin", "shared_data"]
 
@@ -181,13 +173,3 @@ def cub_trainval_labels():
     part_of, _ = attribute_parts(meta["attribute_names"])
     return labels, trainval, att, part_of
 
-
-if __name__ == "__main__":
-    small = load_cub_region_standin(n_regions=9, n_features=32)
-    print("small:", small.X_trainval.shape, small.X_test_seen.shape, small.X_test_unseen.shape,
-          "train/val classes", len(small.train_classes), len(small.val_classes),
-          "w2v", small.attribute_embeddings.shape)
-    if os.environ.get("SKZSL_FULL"):
-        labels, trainval, att, part_of = cub_trainval_labels()
-        X, _ = cub_region_features(labels, att, part_of, rows=trainval[:500])
-        print("CUB-scale trainval subset:", X.shape, X.dtype)

@@ -15,7 +15,6 @@ would be, from a temporary data home holding the real split files and a
 ``res101.mat`` that carries the real labels.
 """
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -24,12 +23,12 @@ from scipy.io import savemat
 
 from skzsl.datasets import load_xlsa17
 
-REPO = Path(__file__).resolve().parents[1]
+from .common import default_data_dir
 
 
 def shared_data():
-    """``$SKZSL_SHARED_DATA`` or ``<repo>/../shared/data``; None when absent."""
-    path = Path(os.environ.get("SKZSL_SHARED_DATA", REPO.parent / "shared" / "data"))
+    """``$SKZSL_SHARED_DATA`` (``--data-dir``) or ``<repo>/../shared/data``; None when absent."""
+    path = default_data_dir()
     return path if (path / "xlsa17").is_dir() else None
 
 
@@ -39,7 +38,8 @@ def xlsa17_home(name, root=None):
     features are passed separately)."""
     shared = shared_data()
     if shared is None:
-        raise FileNotFoundError("../shared/data is not here; set SKZSL_SHARED_DATA.")
+        raise FileNotFoundError(f"{default_data_dir()} holds no xlsa17 folder; pass --data-dir "
+                                "or set SKZSL_SHARED_DATA.")
     root = Path(root or tempfile.mkdtemp(prefix="skzsl-standin-"))
     folder = root / name
     folder.mkdir(parents=True, exist_ok=True)

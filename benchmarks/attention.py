@@ -1,21 +1,21 @@
 """MSDN and MSDN++: speed at CUB scale, and GZSL accuracy against ESZSL with an ablation.
 
-Usage::
+Usage (from the repository root)::
 
-    python benchmarks/bench_attention.py speed  [--batches 6] [--threads N] [--device cuda]
-    python benchmarks/bench_attention.py accuracy [--epochs 10] [--threads N]
-        [--data cub|digits|moving] [--seeds 0 1 2 3 4]
-    python benchmarks/bench_attention.py memory [--images 2000] [--threads N]
+    python -m benchmarks attention speed  [--batches 6] [--threads N] [--device cuda]
+    python -m benchmarks attention accuracy [--epochs 10] [--threads N]
+        [--dataset cub|digits|moving] [--seeds 0 1 2 3 4]
+    python -m benchmarks attention memory [--images 2000] [--threads N]
 
 ``speed`` times training steps on CUB-scale region features (trainval 7057 images,
 49 regions x 2048 features, 312 attributes, 200 classes, batch 50) built by
 ``region_standin.cub_region_features`` for a subset of the trainval images, and
 extrapolates seconds per epoch (142 batches). ``accuracy`` runs the shared
-validation-only protocol (``skzsl._benchmark.run_protocol``: hyperparameters and
+validation-only protocol (:func:`skzsl.model_selection.gzsl_protocol`: hyperparameters and
 ``seen_bias`` chosen on the train/val class split of trainval, refit, one test
 evaluation) on the CUB region stand-in and on the window region features of
 ``load_digits_zsl`` (``region_layout="window"``) and on the moving digits of
-``load_moving_digits_zsl`` (``--data moving``: digits at random places, 7 x 7 regions
+``load_moving_digits_zsl`` (``--dataset moving``: digits at random places, 7 x 7 regions
 of 81 features), for ESZSL on flattened region features (and, on moving digits, on
 pooled ones), MSDN, MSDN++ and the ablations (distillation, causal attention and, on
 digits, the region position embedding); ``--seeds`` repeats the digits or moving
@@ -26,33 +26,19 @@ memory of each (file-backed pages of the map are the OS's page cache, not the
 process's). Each prints a markdown fragment for BENCHMARKS.md.
 """
 
-import argparse
-import datetime
 import os
-import platform
+import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 from sklearn.utils import Bunch
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent)]
-
-from region_standin import (  # noqa: E402
-    cub_region_features,
-    cub_trainval_labels,
-    load_cub_region_standin,
-    shared_data,
-)
-
-from skzsl._benchmark import run_protocol  # noqa: E402
-from skzsl.attention import MSDNClassifier, MSDNPlusPlusClassifier  # noqa: E402
-from skzsl.datasets import load_digits_zsl, load_moving_digits_zsl  # noqa: E402
-from skzsl.nn.attention import MutualAttentionNetwork  # noqa: E402
-from skzsl.nn.attention_losses import (  # noqa: E402
+from skzsl.attention import MSDNClassifier, MSDNPlusPlusClassifier
+from skzsl.datasets import load_digits_zsl, load_moving_digits_zsl
+from skzsl.nn.attention import MutualAttentionNetwork
+from skzsl.nn.attention_losses import (
     attribute_cross_entropy,
     calibration_margin,
     causal_effect_loss,
@@ -60,18 +46,26 @@ from skzsl.nn.attention_losses import (  # noqa: E402
     self_calibration_loss,
 )
 
+from . import common
+from .region_standin import (
+    cub_region_features,
+    cub_trainval_labels,
+    load_cub_region_standin,
+    shared_data,
+)
 
-def _machine():
-    load = os.getloadavg()[0]
-    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-            f"torch {torch.__version__} with {torch.get_num_threads()} thread(s), "
-            f"load average {load:.1f} at start"
-            + (f", GPU {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else ""))
+
+def run_protocol(method, data, param_grid=None, random_state=0):
+    """A result row of the validation-only protocol: a baseline by name, or an estimator."""
+    if isinstance(method, str):
+        return common.protocol_row(method, data, random_state=random_state)
+    return common.protocol_row(type(method).__name__, data, estimator=method,
+                               param_grid=param_grid, random_state=random_state)
 
 
-def _header(command):
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return [f"Command: `{command}`", f"Machine: {_machine()}", f"Date: {now}", ""]
+def _header(argv):
+    return [f"Command: `{common.command('attention', argv)}`", f"Machine: {common.machine()}",
+            f"Date: {common.now()}", ""]
 
 
 def speed(args):
@@ -95,7 +89,7 @@ def speed(args):
             torch.cuda.synchronize(device)
     w2v = np.load(shared_data() / "attribute_w2v" / "CUB_attribute_w2v.npy")
     batches_per_epoch = int(np.ceil(trainval.size / args.batch_size))
-    lines = _header(" ".join(["python benchmarks/bench_attention.py", *sys.argv[1:]]))
+    lines = _header(args.argv)
     lines += ["| model | s / step (train) | s / epoch (extrapolated, 142 steps) | "
               "s / 1000 images (predict) |", "|---|---|---|---|"]
     for name, causal in (("MSDN", False), ("MSDN++", True)):
@@ -160,13 +154,13 @@ def _pooled(data):
 
 
 def _methods(args, embeddings, **fixed):
-    common = dict(dict(attribute_embeddings=embeddings, max_epochs=args.epochs, lr=args.lr,
+    shared = dict(dict(attribute_embeddings=embeddings, max_epochs=args.epochs, lr=args.lr,
                        verbose=0, random_state=0), **fixed)
     return [
-        ("MSDN", MSDNClassifier(**common)),
-        ("MSDN, no distillation", MSDNClassifier(**common, distillation_weight=0.0)),
-        ("MSDN++", MSDNPlusPlusClassifier(**common)),
-        ("MSDN++, no distillation", MSDNPlusPlusClassifier(**common, distillation_weight=0.0)),
+        ("MSDN", MSDNClassifier(**shared)),
+        ("MSDN, no distillation", MSDNClassifier(**shared, distillation_weight=0.0)),
+        ("MSDN++", MSDNPlusPlusClassifier(**shared)),
+        ("MSDN++, no distillation", MSDNPlusPlusClassifier(**shared, distillation_weight=0.0)),
     ]
 
 
@@ -252,8 +246,8 @@ def _moving_rows(args, seed=0):
 
 def digit_seeds(args):
     """The digits (or moving digits) rows over seeds: test H per seed, mean and spread."""
-    rows_of = _moving_rows if args.data == "moving" else _digit_rows
-    lines = _header(" ".join(["python benchmarks/bench_attention.py", *sys.argv[1:]]))
+    rows_of = _moving_rows if args.dataset == "moving" else _digit_rows
+    lines = _header(args.argv)
     per_method = {}
     for seed in args.seeds:
         for _, name, row, *_ in rows_of(args, seed):
@@ -270,7 +264,7 @@ def digit_seeds(args):
     lines += ["", "Chosen per seed: " + "; ".join(
         f"{name}: " + ", ".join(_chosen(r) for r in rows) for name, rows in per_method.items()
         if rows[0]["params"])]
-    what = ("the offsets of the moving digits, " if args.data == "moving" else "")
+    what = ("the offsets of the moving digits, " if args.dataset == "moving" else "")
     lines += ["", f"Seeds {args.seeds}: each sets {what}the estimators and the validation split "
               "(`run_protocol(random_state=seed)`); everything else as in the one-seed digits "
               "table. Every choice on validation; test data used once per seed, for the figures."]
@@ -285,11 +279,11 @@ def _chosen(row):
 def accuracy(args):
     """ESZSL vs MSDN vs MSDN++ and ablations, validation-only selection."""
     datasets = {}
-    if args.data in ("all", "cub"):
+    if args.dataset in ("all", "cub"):
         datasets["CUB region stand-in (9 regions x 64)"] = (
             load_cub_region_standin(n_regions=9, n_features=64), {})
     causal_grid = CAUSAL_GRID
-    lines = _header(" ".join(["python benchmarks/bench_attention.py", *sys.argv[1:]]))
+    lines = _header(args.argv)
     lines += ["| data | method | distillation | causal | chosen | seen_bias | val H | ZSL T1 | S |"
               " U | H | fit s |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     table = []
@@ -309,9 +303,9 @@ def accuracy(args):
             rows.append(("MSDN++, causal settings chosen on validation", row, "on", "on"))
             print(data_name, rows[-1][0], row["H"], flush=True)
         table += [(data_name, *r) for r in rows]
-    if args.data in ("all", "digits"):
+    if args.dataset in ("all", "digits"):
         table += _digit_rows(args)
-    if args.data in ("all", "moving"):
+    if args.dataset in ("all", "moving"):
         table += _moving_rows(args)
     for data_name, name, row, distill, causal in table:
         chosen = _chosen(row)[1:-1] or "-"
@@ -374,7 +368,6 @@ def _memory_child(path, n_images, mode):
 
 def memory(args):
     """Peak anonymous memory of an MSDN epoch: array in memory vs read-only memmap."""
-    import subprocess
     import tempfile
     shape = (args.images, 49, 2048)
     size_mib = np.prod(shape) * 4 / 2**20
@@ -390,11 +383,13 @@ def memory(args):
         del writer
         for mode in ("array", "memmap"):
             out = subprocess.run(
-                [sys.executable, __file__, "_memory_child", path, str(args.images), mode,
+                [sys.executable, "-m", "benchmarks", "attention", "_memory_child", path,
+                 str(args.images), mode,
                  "--threads", str(args.threads or torch.get_num_threads())],
+                cwd=common.REPO,
                 check=True, capture_output=True, text=True).stdout.split()
             rows.append((mode, *map(float, out[-3:])))
-    lines = _header(" ".join(["python benchmarks/bench_attention.py", *sys.argv[1:]]))
+    lines = _header(args.argv)
     lines += [f"Region features: {args.images} x 49 x 2048 float32 ({size_mib:.0f} MiB), "
               "one MSDN epoch (batch 50), each in a fresh process.", "",
               "| X passed to fit | peak anonymous RSS during fit (MiB) | above the process's "
@@ -408,13 +403,13 @@ def memory(args):
     return "\n".join(lines)
 
 
-def main():
-    if len(sys.argv) > 1 and sys.argv[1] == "_memory_child":
-        threads = int(sys.argv[sys.argv.index("--threads") + 1])
-        torch.set_num_threads(threads)
-        _memory_child(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["_memory_child"]:
+        torch.set_num_threads(int(argv[argv.index("--threads") + 1]))
+        _memory_child(argv[1], int(argv[2]), argv[3])
         return
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = common.parser("attention", __doc__)
     parser.add_argument("what", choices=["speed", "accuracy", "memory"])
     parser.add_argument("--images", type=int, default=2000,
                         help="memory: number of 49 x 2048 region maps in the file")
@@ -425,28 +420,25 @@ def main():
                         help="speed on CUDA: float32 instead of bfloat16 autocast")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--lr", type=float, default=1e-3)
-    parser.add_argument("--threads", type=int, default=None,
-                        help="torch threads (1 avoids oversubscription on a shared machine)")
-    parser.add_argument("--data", choices=["all", "cub", "digits", "moving"], default="all",
+    common.add_threads(parser)
+    common.add_data_dir(parser)
+    parser.add_argument("--dataset", choices=["all", "cub", "digits", "moving"], default="all",
                         help="accuracy: which data sets to run (moving: load_moving_digits_zsl)")
     parser.add_argument("--seeds", type=int, nargs="+", default=None,
-                        help="accuracy --data digits|moving: repeat the rows over these seeds "
+                        help="accuracy --dataset digits|moving: repeat the rows over these seeds "
                              "and report test H per seed, mean and sd")
     parser.add_argument("--out", type=str, default=None, help="write the fragment here")
-    args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    if args.seeds and not (args.what == "accuracy" and args.data in ("digits", "moving")):
-        parser.error("--seeds goes with: accuracy --data digits or --data moving")
+    args = common.apply(parser.parse_args(argv))
+    args.argv = argv
+    if args.seeds and not (args.what == "accuracy" and args.dataset in ("digits", "moving")):
+        parser.error("--seeds goes with: accuracy --dataset digits or --dataset moving")
     if args.what == "speed":
         fragment = speed(args)
     elif args.what == "memory":
         fragment = memory(args)
     else:
         fragment = digit_seeds(args) if args.seeds else accuracy(args)
-    print(fragment)
-    if args.out:
-        Path(args.out).write_text(fragment + "\n")
+    common.write(fragment, args.out)
 
 
 if __name__ == "__main__":

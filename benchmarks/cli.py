@@ -1,8 +1,8 @@
 """Start-up time of the ``skzsl`` command against a bare Python.
 
-Usage::
+Usage (from the repository root)::
 
-    python benchmarks/bench_cli.py [--path CHECKOUT] [--runs 20]
+    python -m benchmarks cli [--path CHECKOUT] [--runs 20]
 
 Runs ``python -c pass``, ``python -m skzsl --help``, ``python -m skzsl benchmark
 --help`` and ``python -c "import torch"`` ``--runs`` times each in fresh processes
@@ -10,13 +10,13 @@ with ``PYTHONPATH=CHECKOUT`` and prints the median wall times, the ratios to
 ``python -c pass`` and the load average.
 """
 
-import argparse
 import os
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
+
+from . import common
 
 
 def _median_seconds(command, env, runs):
@@ -28,22 +28,23 @@ def _median_seconds(command, env, runs):
     return statistics.median(times)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--path", default=str(Path(__file__).resolve().parents[1]),
+def main(argv=None):
+    parser = common.parser("cli", __doc__)
+    parser.add_argument("--path", default=str(common.REPO),
                         help="checkout holding the skzsl package (default: this one)")
     parser.add_argument("--runs", type=int, default=20, help="runs of each (default: 20)")
-    args = parser.parse_args()
+    parser.add_argument("--out", default=None, help="also write the line here")
+    args = parser.parse_args(argv)
     env = dict(os.environ, PYTHONPATH=args.path)
     py = sys.executable
     bare = _median_seconds([py, "-c", "pass"], env, args.runs)
     help_ = _median_seconds([py, "-m", "skzsl", "--help"], env, args.runs)
     bench = _median_seconds([py, "-m", "skzsl", "benchmark", "--help"], env, args.runs)
     torch = _median_seconds([py, "-c", "import torch"], env, args.runs)
-    print(f"load {os.getloadavg()[0]:.1f}; python -c pass {bare * 1000:.0f} ms; "
+    common.write(f"load {os.getloadavg()[0]:.1f}; python -c pass {bare * 1000:.0f} ms; "
           f"skzsl --help {help_ * 1000:.0f} ms (ratio {help_ / bare:.2f}); "
           f"skzsl benchmark --help {bench * 1000:.0f} ms (ratio {bench / bare:.2f}); "
-          f"import torch {torch * 1000:.0f} ms")
+          f"import torch {torch * 1000:.0f} ms", args.out)
 
 
 if __name__ == "__main__":

@@ -9,42 +9,37 @@ samples that ``PredefinedClassSplit`` keeps for validation), then, on the
 validation fold: ZSL T1 on its validation classes (unseen candidates only)
 and the harmonic mean H at the seen bias that maximises it there (the exact
 curve, as ``early_stopping`` scores an epoch).
-The test split is never read. Settings: ``bench_generative.py``'s reduced
+The test split is never read. Settings: ``generative``'s reduced
 backbone (hidden 512, lr 1e-3, 100 synthetic per unseen class and 50 per seen
 class, ``semantic_scaling="standard"``) with the reference codes' 5 critic
 steps and batch 64, ``--epochs`` generator epochs, and ``fusion="visual"`` for SDDN, as its rows
 in BENCHMARKS.md. One JSON line per fit in ``--results``.
 
-Usage::
+Usage (from the repository root)::
 
-    OMP_NUM_THREADS=1 python benchmarks/bench_backbones.py --backbone fvaegan \\
+    OMP_NUM_THREADS=1 python -m benchmarks backbones --backbone fvaegan \\
         --method SDDNClassifier --seeds 0 1 2
-    OMP_NUM_THREADS=1 python benchmarks/bench_backbones.py --backbone fvaegan \\
+    OMP_NUM_THREADS=1 python -m benchmarks backbones --backbone fvaegan \\
         --method SDDNClassifier --ablate soft_label_weight --seeds 0 1 2
-    python benchmarks/bench_backbones.py --report
+    python -m benchmarks backbones --report
 """
 
-import argparse
 import json
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from skzsl import generative
+from skzsl.model_selection import validation_cv
 
-from bench_generative import ABLATION_TERMS, BACKBONE, PARAMS  # noqa: E402
-from standins import load_sun_attribute_benchmark  # noqa: E402
+from . import common
+from .generative import ABLATION_TERMS, BACKBONE, BACKBONES, PARAMS, SETTINGS
+from .standins import load_sun_attribute_benchmark
 
-from skzsl import generative  # noqa: E402
-from skzsl.model_selection import validation_cv  # noqa: E402
-from skzsl._early_stopping import best_validation_h  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results" / "backbones.jsonl"
-# the reference codes' critic steps and batch size (bench_generative.py uses 1 and 128:
+RESULTS = common.RESULTS / "backbones.jsonl"
+# the reference codes' critic steps and batch size (generative.py uses 1 and 128:
 # at those, f-CLSWGAN's validation ZSL T1 was 0.06 to 0.10 over three seeds)
 REFERENCE_STEPS = dict(n_critic=5, batch_size=64)
 METHOD_PARAMS = {**PARAMS, "SDDNClassifier": {**PARAMS["SDDNClassifier"], "fusion": "visual"}}
@@ -54,8 +49,9 @@ def fit_and_score(backbone, method, seed, epochs, ablate=None):
     data = load_sun_attribute_benchmark()
     # xlsa17's train classes minus a held-out share of their samples, and the val classes
     train, val = next(validation_cv(data, seed).split(data.X_trainval, data.y_trainval))
-    params = {**BACKBONE, **REFERENCE_STEPS, "backbone": backbone, "max_epochs": epochs,
-              "semantic_scaling": "standard", **METHOD_PARAMS[method]}
+    net = getattr(generative, BACKBONES[backbone])(**{**BACKBONE, **REFERENCE_STEPS},
+                                                   semantic_scaling="standard")
+    params = {**SETTINGS, "backbone": net, "max_epochs": epochs, **METHOD_PARAMS[method]}
     if ablate:
         params[ablate] = ABLATION_TERMS[method][ablate]
     est = getattr(generative, method)(data.class_attributes, random_state=seed, device="cpu",
@@ -65,7 +61,7 @@ def fit_and_score(backbone, method, seed, epochs, ablate=None):
     seconds = time.process_time() - start
     X_val, y_val = data.X_trainval[val], data.y_trainval[val]
     scores = est.compatibility_scores(X_val)
-    h = best_validation_h(y_val, scores, est.classes_, est.seen_classes_)
+    h = common.best_validation_h(y_val, scores, est.classes_, est.seen_classes_)
     unseen = np.isin(est.classes_, est.unseen_classes_)
     held_out = ~np.isin(y_val, est.seen_classes_)
     pred = est.classes_[unseen][scores[held_out][:, unseen].argmax(1)]
@@ -93,20 +89,25 @@ def report(results):
     return "\n".join(lines)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def main(argv=None):
+    parser = common.parser("backbones", __doc__)
     parser.add_argument("--backbone", choices=["clswgan", "fvaegan", "tfvaegan"])
     parser.add_argument("--method", choices=sorted(METHOD_PARAMS))
     parser.add_argument("--ablate", default=None, help="a term whose weight is set to 0")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--results", type=Path, default=RESULTS)
-    parser.add_argument("--report", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="JSON lines appended by the fits, read by --report")
+    parser.add_argument("--report", action="store_true", help="print the table of --results")
+    parser.add_argument("--out", default=None, help="--report: also write the markdown here")
+    common.add_threads(parser, default=1)
+    common.add_data_dir(parser)
+    args = common.apply(parser.parse_args(sys.argv[1:] if argv is None else argv))
     if args.report:
-        print(report(args.results))
+        common.write(report(args.results), args.out)
         return
-    torch.set_num_threads(1)
+    if not (args.backbone and args.method):
+        parser.error("--backbone and --method are required (or --report)")
     args.results.parent.mkdir(parents=True, exist_ok=True)
     for seed in args.seeds:
         row = fit_and_score(args.backbone, args.method, seed, args.epochs, args.ablate)

@@ -1,4 +1,4 @@
-"""Benchmark the generative family under the validation-only protocol.
+"""The generative family (CLSWGAN, SDDN, semantic-KD) under the validation-only protocol.
 
 Tasks (each runs in its own process, so its peak memory is its own):
 
@@ -6,123 +6,124 @@ Tasks (each runs in its own process, so its peak memory is its own):
   the three generative classifiers on the SUN attribute-annotation benchmark
   and on the CUB-shaped stand-in. ``seen_bias`` (and the grid, when given) is
   chosen on the dataset's train/val class split of trainval, the model is
-  refitted on trainval, then scored once on test (``skzsl._benchmark``).
+  refitted on trainval, then scored once on test
+  (:func:`skzsl.model_selection.gzsl_protocol`).
 - ``ablation``: each SDDN and semantic-KD term switched off in turn (weight
   0), compared with all terms on, by validation H (fit on the train classes,
   seen bias tuned on folds of the train classes, scored on the validation
-  classes; the test split is not touched).
+  classes; the test split is not touched), averaged over ``--seeds``.
 - ``epoch``: seconds per generator epoch at the full CUB-stand-in size
   (7057 x 2048) with the default (paper-sized) networks, on CPU or
   (``--device cuda``) on a GPU.
 
-Results are appended as JSON lines to ``--results``; ``--report`` turns them
+Settings: ``FVAEGAN(**BACKBONE)`` (reduced widths, one critic step) and
+``SETTINGS``; ``--params`` sets any estimator parameter on top, the backbone's
+as ``backbone__<name>`` (``'{"backbone__semantic_scaling": "standard"}'``).
+Results are appended as JSON lines to ``--results``; ``report`` turns them
 into the markdown fragment for BENCHMARKS.md.
 
-Usage::
+Usage (from the repository root)::
 
-    python benchmarks/bench_generative.py main --dataset sun --method SDDNClassifier
-    python benchmarks/bench_generative.py ablation --dataset sun --method SDDNClassifier \\
-        --off soft_label_weight
-    python benchmarks/bench_generative.py epoch --method CLSWGANClassifier
-    python benchmarks/bench_generative.py report
+    python -m benchmarks generative main --dataset sun --method SDDNClassifier
+    python -m benchmarks generative ablation --dataset sun --method SDDNClassifier \\
+        --off soft_label_weight --seeds 0 1
+    python -m benchmarks generative epoch --method CLSWGANClassifier --epochs 1
+    python -m benchmarks generative report --out generative.md
 """
 
-import argparse
 import json
-import os
-import platform
-import resource
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import cross_validate
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from skzsl import generative
+from skzsl.datasets import load_digits_zsl
+from skzsl.metrics import gzsl_scorer, zsl_scorer
+from skzsl.model_selection import TunedSeenBiasClassifierCV, validation_cv
 
-from standins import load_cub_standin, load_sun_attribute_benchmark  # noqa: E402
+from . import common
+from .standins import load_cub_standin, load_sun_attribute_benchmark
 
-from skzsl import generative  # noqa: E402
-from skzsl._benchmark import run_protocol  # noqa: E402
-from skzsl.model_selection import validation_cv  # noqa: E402
-from skzsl.datasets import load_digits_zsl  # noqa: E402
-from skzsl.metrics import gzsl_scorer, zsl_scorer  # noqa: E402
-from skzsl.model_selection import TunedSeenBiasClassifierCV  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results" / "generative.jsonl"
+RESULTS = common.RESULTS / "generative.jsonl"
 
 LOADERS = {"sun": load_sun_attribute_benchmark, "cub": load_cub_standin,
            "digits": load_digits_zsl}
 DATASET_NAMES = {"sun": "SUN attribute-annotation", "cub": "CUB-shaped stand-in",
                  "digits": "digits (load_digits_zsl)"}
 
-# The backbone settings used for both datasets: f-VAEGAN's VAE + WGAN-GP with
-# one critic step (as FREE on SUN), reduced widths and epochs to fit a CPU budget.
-BACKBONE = dict(backbone="fvaegan", hidden_dim=512, n_critic=1, batch_size=128, lr=1e-3,
-                classifier_lr=3e-3, classifier_max_epochs=20, n_synthetic_per_class=100,
+# The backbone used for every dataset: f-VAEGAN's VAE + WGAN-GP with one critic step
+# (as FREE on SUN), reduced widths and epochs to fit a CPU budget; --backbone picks
+# another backbone with the same widths.
+BACKBONES = {"clswgan": "CLSWGAN", "fvaegan": "FVAEGAN", "tfvaegan": "TFVAEGAN"}
+BACKBONE = dict(hidden_dim=512, n_critic=1, batch_size=128, lr=1e-3)
+SETTINGS = dict(classifier_lr=3e-3, classifier_max_epochs=20, n_synthetic_per_class=100,
                 n_synthetic_seen_per_class=50, verbose=0)
 EPOCHS = {"sun": 15, "cub": 5, "digits": 30}
 
 PARAMS = {
     "CLSWGANClassifier": {},
-    "SDDNClassifier": dict(module_hidden_dim=512, embedding_dim=256, semantic_dim=64,
+    "SDDNClassifier": dict(hidden_dim=512, embedding_dim=256, semantic_dim=64,
                            residual_dim=64),
-    "SemanticKDClassifier": dict(regressor_hidden_dim=512),
+    "SemanticKDClassifier": dict(hidden_dim=512),
 }
 
 # term -> the value that switches it off
 ABLATION_TERMS = {
     "SDDNClassifier": {"soft_label_weight": 0.0, "feature_map_weight": 0.0,
-                       "classification_weight": 0.0, "reconstruction_weight": 0.0,
+                       "generated_classification_weight": 0.0,
+                       "reconstruction_weight": 0.0,
                        "relation_weight": 0.0, "independence_weight": 0.0},
     "SemanticKDClassifier": {"regularization_weight": 0.0, "preservation_weight": 0.0,
                              "distillation_weight": 0.0},
 }
 
 
-def _peak_rss_mib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+def backbone(name="fvaegan", **params):
+    """The benchmark's backbone: ``BACKBONE``'s widths on backbone ``name``."""
+    return getattr(generative, BACKBONES[name])(**{**BACKBONE, **params})
 
 
-def _estimator(method, dataset, **extra):
-    cls = getattr(generative, method)
-    return cls(**{**BACKBONE, "max_epochs": EPOCHS[dataset], **PARAMS[method], **extra})
+def backbone_defaults(name):
+    """Backbone ``name`` at its reference (paper-sized) defaults."""
+    return getattr(generative, BACKBONES[name])()
 
 
-def _record(results, row):
-    row = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-           "machine": _machine(), "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-           **row}
+def estimator(method, dataset, params=None, backbone_name="fvaegan", epochs=None):
+    """``method`` with the benchmark's settings, ``params`` set on top (``backbone__*`` too)."""
+    est = getattr(generative, method)(
+        backbone=backbone(backbone_name), **SETTINGS,
+        max_epochs=EPOCHS[dataset] if epochs is None else epochs, **PARAMS[method])
+    return est.set_params(**(params or {}))
+
+
+def _record(args, row):
+    results = args.results
+    row = {"date": common.now(), "machine": common.machine(),
+           "command": common.command("generative", args.argv), **row}
     results.parent.mkdir(parents=True, exist_ok=True)
     with open(results, "a") as fh:
         fh.write(json.dumps(row, default=float) + "\n")
     print(json.dumps(row, default=float))
 
 
-def _machine():
-    import torch
-
-    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
-    return (f"{platform.machine()} {os.cpu_count()} CPU cores, torch {torch.__version__} "
-            f"({torch.get_num_threads()} threads), {gpu}")
-
-
 def task_main(args):
     data = LOADERS[args.dataset]()
+    seed = args.seeds[0]
     if args.method == "ESZSLClassifier":
-        row = run_protocol("eszsl", data, random_state=0)
+        row = common.protocol_row("eszsl", data, random_state=seed)
     else:
-        estimator = _estimator(args.method, args.dataset, **json.loads(args.params))
-        row = run_protocol(estimator, data,
-                           param_grid=json.loads(args.grid) if args.grid else {},
-                           random_state=0)
+        est = estimator(args.method, args.dataset, json.loads(args.params),
+                        args.backbone or "fvaegan", args.epochs)
+        row = common.protocol_row(args.method, data, estimator=est,
+                                  param_grid=json.loads(args.grid) if args.grid else {},
+                                  random_state=seed)
     row.pop("estimator")
     row.update(task="main", dataset=args.dataset, method=args.method, variant=args.params,
-               peak_rss_MiB=_peak_rss_mib())
-    _record(args.results, row)
+               peak_rss_MiB=common.peak_rss_mib())
+    _record(args, row)
 
 
 def _val_scores(estimator, X, y):
@@ -140,8 +141,9 @@ def task_ablation(args):
         off = {args.off: terms[args.off]}
     start = time.perf_counter()
     scores = []
-    for seed in range(args.first_seed, args.first_seed + args.seeds):
-        est = _estimator(args.method, args.dataset, **json.loads(args.params), **off).set_params(
+    for seed in args.seeds:
+        est = estimator(args.method, args.dataset, {**json.loads(args.params), **off},
+                        args.backbone or "fvaegan", args.epochs).set_params(
             class_attributes=data.class_attributes, random_state=seed)
         # the bias is tuned on folds of the train classes and scored on the val classes
         tuned = TunedSeenBiasClassifierCV(est, random_state=seed)
@@ -151,9 +153,9 @@ def task_ablation(args):
                        for key in ("harmonic", "seen", "unseen", "zsl")})
     mean = {key: float(np.mean([s[f"mean_{key}"] for s in scores]))
             for key in ("harmonic", "seen", "unseen", "zsl")}
-    _record(args.results, dict(task="ablation", dataset=args.dataset, method=args.method,
-                               variant=args.params, off=args.off, seeds=args.seeds,
-                               first_seed=args.first_seed,
+    _record(args, dict(task="ablation", dataset=args.dataset, method=args.method,
+                               variant=args.params, off=args.off, seeds=len(args.seeds),
+                               first_seed=args.seeds[0], seed_list=args.seeds,
                                val_H=mean["harmonic"],
                                val_H_std=float(np.std([s["mean_harmonic"] for s in scores])),
                                val_S=mean["seen"], val_U=mean["unseen"], val_ZSL=mean["zsl"],
@@ -163,21 +165,25 @@ def task_ablation(args):
 def task_epoch(args):
     data = load_cub_standin()
     cls = getattr(generative, args.method)
-    est = cls(data.class_attributes, max_epochs=args.epochs, classifier_max_epochs=1,
-              n_synthetic_per_class=1, verbose=0, random_state=0, device=args.device)
+    # the estimator's defaults: the paper-sized f-CLSWGAN backbone unless --backbone
+    est = cls(data.class_attributes, backbone=backbone_defaults(args.backbone or "clswgan"),
+              max_epochs=args.epochs or 2, classifier_max_epochs=1, n_synthetic_per_class=1,
+              verbose=0, random_state=0, device=args.device)
+    est.set_params(**json.loads(args.params))
     start = time.perf_counter()
     est.fit(data.X_trainval, data.y_trainval)
     total = time.perf_counter() - start
     durations = list(est.generator_net_.history[:, "dur"])
-    _record(args.results, dict(task="epoch", dataset="cub", method=args.method,
+    backbone_params = est.backbone_.get_params()
+    _record(args, dict(task="epoch", dataset="cub", method=args.method,
                                device=str(est.device_),
                                n_samples=int(data.X_trainval.shape[0]),
                                n_features=int(data.X_trainval.shape[1]),
-                               params={k: v for k, v in est.get_params().items()
-                                       if k in ("hidden_dim", "n_critic", "batch_size",
-                                                "backbone")},
+                               params={"backbone": type(est.backbone_).__name__,
+                                       **{k: backbone_params[k] for k in (
+                                           "hidden_dim", "n_critic", "batch_size")}},
                                seconds_per_epoch=float(np.mean(durations)),
-                               fit_seconds=total, peak_rss_MiB=_peak_rss_mib()))
+                               fit_seconds=total, peak_rss_MiB=common.peak_rss_mib()))
 
 
 def _fmt(value):
@@ -197,7 +203,8 @@ def task_report(args):
     out += [f"Machine: {rows[0]['machine']}. Dates: {dates[0]} to {dates[-1]}.",
             "Protocol: hyperparameters and `seen_bias` chosen on the dataset's train/val "
             "class split of trainval only, refit on trainval, scored once on test.",
-            f"Backbone settings (all generative rows): `{BACKBONE}`, epochs {EPOCHS}.", ""]
+            f"Backbone (all generative rows): `FVAEGAN(**{BACKBONE})` unless the settings say "
+            f"otherwise; estimator settings `{SETTINGS}`, epochs {EPOCHS}.", ""]
     for dataset in ("sun", "cub", "digits"):
         main = [r for r in rows if r["task"] == "main" and r["dataset"] == dataset]
         if not main:
@@ -231,29 +238,38 @@ def task_report(args):
         for r in sorted(epoch, key=lambda r: r["method"]):
             out.append(f"| {r['method']} | {r['params']} | {r['seconds_per_epoch']:.1f} |")
         out.append("")
-    text = "\n".join(out)
-    print(text)
-    if args.out:
-        Path(args.out).write_text(text + "\n")
+    common.write("\n".join(out), args.out)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = common.parser("generative", __doc__)
     parser.add_argument("task", choices=["main", "ablation", "epoch", "report"])
     parser.add_argument("--dataset", choices=sorted(LOADERS), default="sun")
-    parser.add_argument("--method", default="SDDNClassifier")
-    parser.add_argument("--grid", default=None, help="JSON param grid for the main task")
+    parser.add_argument("--method", default="SDDNClassifier",
+                        help="CLSWGANClassifier, SDDNClassifier, SemanticKDClassifier "
+                             "(main: also ESZSLClassifier)")
+    parser.add_argument("--backbone", choices=sorted(BACKBONES), default=None,
+                        help="main, ablation: the backbone with BACKBONE's widths (default "
+                             "fvaegan); epoch: at its defaults (default clswgan)")
     parser.add_argument("--params", default="{}",
-                        help="JSON parameters added to the benchmark settings")
+                        help="JSON estimator parameters set on top of the benchmark settings "
+                             "(backbone ones as backbone__<name>)")
+    parser.add_argument("--grid", default=None, help="main: JSON param grid searched")
     parser.add_argument("--off", default="none", help="ablation: term to switch off, or all")
-    parser.add_argument("--seeds", type=int, default=1, help="ablation: seeds to average")
-    parser.add_argument("--first-seed", type=int, default=0,
-                        help="ablation: the first seed (seeds first-seed, first-seed + 1, ...)")
-    parser.add_argument("--epochs", type=int, default=2, help="epoch task: epochs to time")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0],
+                        help="ablation: seeds to average; main: the first is the seed")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help=f"generator epochs (main, ablation: default {EPOCHS}; "
+                             "epoch: epochs to time, default 2)")
     parser.add_argument("--device", default="cpu", help="epoch task: torch device (cpu, cuda)")
-    parser.add_argument("--results", type=Path, default=RESULTS)
-    parser.add_argument("--out", default=None, help="report: write the markdown here")
-    args = parser.parse_args(argv)
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="JSON lines appended by the runs, read by report")
+    parser.add_argument("--out", default=None, help="report: also write the markdown here")
+    common.add_threads(parser)
+    common.add_data_dir(parser)
+    args = common.apply(parser.parse_args(argv))
+    args.argv = argv
     {"main": task_main, "ablation": task_ablation, "epoch": task_epoch,
      "report": task_report}[args.task](args)
 
