@@ -135,6 +135,24 @@ class MultiOptimizerNet(NeuralNet):
             setattr(self, self._optimizer_attribute(name), self.optimizer(*args, **kwargs))
         return self
 
+    def _grad_listeners(self):
+        """Whether the net or one of its callbacks implements ``on_grad_computed``.
+
+        Found once per fit: most steps have no listener, and a notification
+        of every callback at every optimizer step is not free on small nets.
+        """
+        listeners = self.__dict__.get("_listens_to_gradients")
+        if listeners is None:
+            listeners = (type(self).on_grad_computed is not NeuralNet.on_grad_computed
+                         or any(type(cb).on_grad_computed is not Callback.on_grad_computed
+                                for _, cb in self.callbacks_))
+            self._listens_to_gradients = listeners
+        return listeners
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        self._listens_to_gradients = None
+
     def _named_parameters(self, group):
         """``(name, parameter)`` of the trainable parameters of a group, cached per net.
 
@@ -152,6 +170,7 @@ class MultiOptimizerNet(NeuralNet):
         state = super().__getstate__()
         state.pop("_group_parameters", None)
         state.pop("_batch", None)
+        state.pop("_listens_to_gradients", None)
         return state
 
     def _primary_group(self):
@@ -216,9 +235,10 @@ class MultiOptimizerNet(NeuralNet):
         for optimizer in optimizers:
             optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        named = [pair for name in groups for pair in self._named_parameters(name)]
-        self.notify("on_grad_computed", named_parameters=named, batch=self._batch,
-                    training=True)
+        if self._grad_listeners():
+            named = [pair for name in groups for pair in self._named_parameters(name)]
+            self.notify("on_grad_computed", named_parameters=named, batch=self._batch,
+                        training=True)
         for optimizer in optimizers:
             optimizer.step()
         self._objectives.setdefault(group, []).append(value)
