@@ -394,7 +394,7 @@ def compare_generator(args, work):
     torch.save({"official": str(Path(args.official).resolve()),
                 "dataroot": str(Path(args.dataroot).resolve()), "seed": args.seed,
                 "draws_seed": args.draws_seed, "n_train": len(fused["X"]),
-                "latent": net.module_.encoder.mean.out_features, "n_critic": net.n_critic,
+                "latent": net.module_.encoder.mean.out_features, "n_critic": net.backbone.n_critic,
                 "steps": args.steps, "epochs": args.epochs, "total": total,
                 "checkpoints": args.checkpoints,
                 "init": fused["init"], "backbone": args.backbone, "float64": args.float64},

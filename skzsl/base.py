@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .semantics import ClassAttributes, check_class_attributes
 from .utils._docstring import fill_doc
 
-__all__ = ["AtomicFitMixin", "BaseGZSLClassifier", "discard_fitted"]
+__all__ = ["AtomicFitMixin", "BaseGZSLClassifier"]
 
 
 def discard_fitted(estimator):

@@ -155,6 +155,6 @@ def test_weighted_l1_loss_of_an_exact_row_is_finite():
     # row 1 is exact (weight 0); row 2: d = (0.6, -0.2), |d| = sqrt(0.4),
     # sum d^2 |d| / |d| = (0.216 + 0.008) / sqrt(0.4); mean over the 2 rows
     expected = (0.6 ** 3 + 0.2 ** 3) / 0.4 ** 0.5 / 2
-    assert float(loss) == pytest.approx(expected, rel=1e-6)
+    assert float(loss.detach()) == pytest.approx(expected, rel=1e-6)
     loss.backward()
     assert torch.isfinite(predicted.grad).all()
