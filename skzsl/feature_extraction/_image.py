@@ -10,6 +10,7 @@ from numbers import Integral
 import numpy as np
 import torch
 from joblib import effective_n_jobs
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -421,6 +422,11 @@ def _image_source(X):
         raise TypeError(
             f"X is a single path ({os.fspath(X)!r}); pass a sequence of image files, "
             "e.g. [path].")
+    if issparse(X):
+        raise TypeError("X is a sparse matrix, which is not supported: images are dense; "
+                        "pass image files or an array of images.")
+    if isinstance(X, np.ndarray) and X.dtype.kind == "c":
+        raise ValueError("Complex data not supported: images are real-valued.")
     if isinstance(X, np.ndarray) and X.dtype.kind in "biuf":
         return _check_image_array(X)
     if hasattr(X, "to_numpy"):  # a pandas Series of paths
@@ -443,6 +449,8 @@ def _image_source(X):
 
 
 def _check_image_array(X):
+    if X.dtype.kind == "f" and not np.isfinite(X).all():
+        raise ValueError("X contains NaN or infinity; images must be finite.")
     if X.ndim not in (3, 4):
         raise ValueError(
             f"X is a {X.ndim}-D array of shape {X.shape}, not images: pass images as "
@@ -457,8 +465,6 @@ def _check_image_array(X):
         raise ValueError(
             f"Images of shape {X.shape[1:]}: the last axis must be 1, 3 or 4 channels "
             f"(height, width, channels){hint}.")
-    if X.dtype.kind == "f" and not np.isfinite(X).all():
-        raise ValueError("X contains NaN or infinity; images must be finite.")
     return X
 
 
