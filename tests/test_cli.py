@@ -104,7 +104,7 @@ def test_import_and_help_do_not_import_torch():
     code = ("import sys, contextlib, io\n"
             "import skzsl.cli\n"
             "assert 'torch' not in sys.modules, 'import skzsl.cli imported torch'\n"
-            "for argv in (['--help'], ['benchmark', '--help']):\n"
+            "for argv in (['--help'], ['benchmark', '--help'], ['extract', '--help']):\n"
             "    with contextlib.redirect_stdout(io.StringIO()), "
             "contextlib.suppress(SystemExit):\n"
             "        skzsl.cli.main(argv)\n"
