@@ -18,10 +18,10 @@ Every GZSL classifier also runs skzsl's own domain checks
 """
 
 import pytest
+from feature_extraction._backbones import TinyBackbone
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from feature_extraction._backbones import TinyBackbone
 from skzsl.base import BaseGZSLClassifier
 from skzsl.embedding import ESZSLClassifier
 from skzsl.utils import all_estimators

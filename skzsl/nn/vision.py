@@ -7,7 +7,6 @@ and a classification head. :class:`FeatureMapNet` runs such a network's own
 transform, Swin's final norm and permutation) is kept; the head never runs.
 """
 
-import torch
 from torch import nn
 
 __all__ = ["FeatureMapNet"]
