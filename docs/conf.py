@@ -79,6 +79,7 @@ sphinx_gallery_conf = {
         "../examples/pipelines",
         "../examples/generative",
         "../examples/datasets",
+        "../examples/feature_extraction",
         "../examples/scale_out",
     ],
     "doc_module": ("skzsl",),

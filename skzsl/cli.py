@@ -331,10 +331,11 @@ def _add_extract_parser(sub):
                               "(n x C x H x W, for MSDN) (default: pooled)")
     extract.add_argument("--backbone", default="resnet101",
                          help="a torchvision classification model (default: resnet101)")
-    extract.add_argument("--weights", default="DEFAULT",
-                         help="torchvision weights name, 'none' for random weights, or the "
-                              "path of a state dict file (default: DEFAULT, torchvision's "
-                              "ImageNet weights, downloaded on first use)")
+    extract.add_argument("--weights", default="IMAGENET1K_V1",
+                         help="torchvision weights name (DEFAULT: torchvision's newest), "
+                              "'none' for random weights, or the path of a state dict file "
+                              "(default: IMAGENET1K_V1, the ImageNet weights of the references, "
+                              "downloaded on first use)")
     extract.add_argument("--image-size", type=_positive_int, default=None,
                          help="side of the square network input (default: 224 for pooled, "
                               "448 for regions)")

@@ -14,6 +14,10 @@ from ._output import NpyFileOutput, progress_path
 
 __all__ = ["IMAGE_LAYOUTS", "benchmark_image_paths", "extract_benchmark_features"]
 
+# the ResNet-101 of the GZSL references: torchvision's pretrained=True, now IMAGENET1K_V1
+# ("DEFAULT" is the later IMAGENET1K_V2 recipe, another network)
+REFERENCE_EXTRACTOR = ImageFeatureExtractor("resnet101", weights="IMAGENET1K_V1")
+
 # dataset -> (the folder of the official image release that every res101.mat
 # image path runs through, what the release looks like)
 IMAGE_LAYOUTS = {
@@ -64,11 +68,14 @@ def benchmark_image_paths(dataset, image_root, *, image_files=None, data_home=No
 
     Examples
     --------
+    >>> import os, tempfile
     >>> from skzsl.feature_extraction import benchmark_image_paths
-    >>> files = ["/BS/xian/CUB_200_2011/images/001.Black_footed_Albatross/a_1.jpg"]
-    >>> benchmark_image_paths("CUB", "/data/CUB_200_2011",
-    ...                       image_files=files)  # doctest: +SKIP
-    array(['/data/CUB_200_2011/images/001.Black_footed_Albatross/a_1.jpg'], dtype='<U...')
+    >>> root = tempfile.mkdtemp()          # stands for /data/CUB_200_2011
+    >>> os.mkdir(os.path.join(root, "images"))
+    >>> stored = ["/BS/xian/CUB_200_2011/images/001.Black_footed_Albatross/a_1.jpg"]
+    >>> paths = benchmark_image_paths("CUB", root, image_files=stored)
+    >>> os.path.relpath(paths[0], root)
+    'images/001.Black_footed_Albatross/a_1.jpg'
     """
     name = _check_name(dataset)
     if name not in IMAGE_LAYOUTS:
@@ -134,9 +141,11 @@ def extract_benchmark_features(dataset, image_root, output_file, *, extractor=No
         The ``.npy`` file to write.
     extractor : ImageFeatureExtractor, default=None
         How to extract (cloned; its ``output_file`` is set to this one).
-        ``None``: ``ImageFeatureExtractor()``, ResNet-101 with torchvision's
-        default ImageNet weights, pooled 2048-d features at 224 px, as the
-        ``res101.mat`` features; ``ImageFeatureExtractor(output="regions")``
+        ``None``: ``ImageFeatureExtractor(weights="IMAGENET1K_V1")``,
+        ResNet-101 with the ImageNet weights the references used
+        (torchvision's ``pretrained=True``), pooled 2048-d features at 224 px
+        like the ``res101.mat`` features;
+        ``ImageFeatureExtractor(weights="IMAGENET1K_V1", output="regions")``
         gives the 448-px region maps of MSDN.
     image_files : sequence of str or path-like, default=None
         The image list in row order; ``None`` reads it from ``res101.mat``.
@@ -186,7 +195,7 @@ def extract_benchmark_features(dataset, image_root, output_file, *, extractor=No
     paths = benchmark_image_paths(dataset, image_root, image_files=image_files,
                                   data_home=data_home)
     output_file = os.fspath(output_file)
-    extractor = clone(ImageFeatureExtractor() if extractor is None else extractor)
+    extractor = clone(REFERENCE_EXTRACTOR if extractor is None else extractor)
     extractor.set_params(output_file=output_file)
     unfinished = NpyFileOutput.read_record(output_file) is not None
     if os.path.exists(output_file) and not unfinished and not overwrite:

@@ -52,7 +52,21 @@ def import_torchvision():
 
 
 class ImageReadError(OSError):
-    """An image file that is missing, unreadable or not a decodable image."""
+    """An image file that is missing, unreadable or not a decodable image.
+
+    Raised by :class:`ImageFeatureExtractor` (with ``on_error="raise"``); the
+    message names the file and what went wrong. A subclass of ``OSError``.
+
+    Examples
+    --------
+    >>> from skzsl.feature_extraction import ImageFeatureExtractor, ImageReadError
+    >>> extractor = ImageFeatureExtractor("resnet18", weights=None, verbose=0)
+    >>> try:
+    ...     extractor.fit_transform(["no_such_image.jpg"])
+    ... except ImageReadError as exc:
+    ...     print(str(exc)[:50])
+    Cannot read image no_such_image.jpg (FileNotFoundE
+    """
 
 
 @fill_doc
@@ -71,11 +85,13 @@ class ImageFeatureExtractor(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
     batch, not the dataset, and an interrupted extraction resumes where it
     stopped.
 
-    The defaults reproduce the features of the GZSL references: ResNet-101
-    pooled at 224 px for the xlsa17 ``res101.mat`` features, and
-    ``output="regions"`` gives the 448-px ResNet-101 maps of the MSDN code,
+    The preprocessing follows the GZSL references: ResNet-101 pooled at
+    224 px for features like xlsa17's ``res101.mat``, and
+    ``output="regions"`` for the 448-px ResNet-101 maps of the MSDN code,
     2048 x 14 x 14 (R = 196 regions), which
-    :class:`~skzsl.attention.MSDNClassifier` reads directly. See
+    :class:`~skzsl.attention.MSDNClassifier` reads directly. The references
+    used the ImageNet weights torchvision now calls ``"IMAGENET1K_V1"``;
+    ``"DEFAULT"`` is its newer ``IMAGENET1K_V2`` network. See
     :ref:`feature_extraction` for what each reference did and how close this
     comes.
 
@@ -185,9 +201,11 @@ class ImageFeatureExtractor(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
     >>> images = np.random.RandomState(0).randint(0, 256, (2, 40, 50, 3), dtype=np.uint8)
     >>> extractor = ImageFeatureExtractor("resnet18", weights=None, output="regions",
     ...                                   image_size=64, random_state=0, verbose=0)
-    >>> maps = extractor.fit_transform(images)   # doctest: +SKIP
-    >>> maps.shape, maps.dtype                   # doctest: +SKIP
+    >>> maps = extractor.fit_transform(images)
+    >>> maps.shape, maps.dtype
     ((2, 512, 2, 2), dtype('float32'))
+    >>> extractor.get_feature_names_out()[:2]
+    array(['imagefeatureextractor0', 'imagefeatureextractor1'], dtype=object)
     """
 
     _parameter_constraints: dict = {
