@@ -404,11 +404,12 @@ class ImageFeatureExtractor(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
                 digest.update(os.fspath(item).encode() if isinstance(item, _PATH_TYPES)
                               else np.asarray(item).tobytes())
                 digest.update(b"\0")
-        backbone = (self.backbone if isinstance(self.backbone, str)
-                    else type(self.backbone).__qualname__)
-        settings = dict(backbone=backbone, weights=str(self.weights), output=self.output,
-                        image_size=self.image_size_, resize_size=self.resize_size,
-                        normalize=repr(self.normalize), random_state=repr(self.random_state))
+        # the network as loaded, whatever named it: the same weights or a fresh start
+        for name, tensor in self.module_.state_dict().items():
+            digest.update(name.encode())
+            digest.update(tensor.detach().cpu().reshape(-1).view(torch.uint8).numpy().data)
+        settings = dict(output=self.output, image_size=self.image_size_,
+                        resize_size=self.resize_size, normalize=repr(self.normalize))
         digest.update(json.dumps(settings, sort_keys=True).encode())
         return digest.hexdigest()
 

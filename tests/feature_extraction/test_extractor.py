@@ -198,6 +198,15 @@ def test_other_inputs_do_not_resume_a_record(tmp_path):
     assert ext.module_.calls == 3  # all three batches again
     np.testing.assert_array_equal(X, _extractor().fit_transform(reversed_files))
 
+    # the same inputs through other weights: no resuming either
+    ext.module_ = _Interrupt(ext.module_.module, at=2)
+    with pytest.raises(KeyboardInterrupt):
+        ext.transform(files)
+    other = _extractor(backbone=TinyBackbone(), batch_size=2, output_file=path).fit(files)
+    other.module_ = _Interrupt(other.module_)
+    other.transform(files)
+    assert other.module_.calls == 3
+
 
 def _bad_images(folder, files):
     missing = str(folder / "missing.jpg")
