@@ -219,7 +219,8 @@ def _extract(args):
         image_size="auto" if args.image_size is None else args.image_size,
         resize_size=args.resize_size, batch_size=args.batch_size,
         on_error="skip" if args.skip_unreadable else "raise", n_jobs=args.n_jobs,
-        device=args.device, verbose=0 if args.quiet else 1)
+        # seeded, so that random weights (--weights none) are the same when a run resumes
+        device=args.device, random_state=0, verbose=0 if args.quiet else 1)
     try:
         result = extract_benchmark_features(
             args.dataset, args.image_root, args.output, extractor=extractor,
@@ -333,7 +334,8 @@ def _add_extract_parser(sub):
                          help="a torchvision classification model (default: resnet101)")
     extract.add_argument("--weights", default="IMAGENET1K_V1",
                          help="torchvision weights name (DEFAULT: torchvision's newest), "
-                              "'none' for random weights, or the path of a state dict file "
+                              "'none' for random weights (seeded), or the path of a state dict "
+                              "file "
                               "(default: IMAGENET1K_V1, the ImageNet weights of the references, "
                               "downloaded on first use)")
     extract.add_argument("--image-size", type=_positive_int, default=None,
