@@ -166,6 +166,10 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
             X, y_idx, X_val, y_val = validation_split(self, X, y_idx)
         self.scaler_ = MinMaxScaler().fit(X) if self.feature_scaling == "minmax" else None
         X_scaled = self._scale(X).astype(np.float32)
+        if self.scaler_ is not None:
+            # rounding can leave the maximum of float32 input at 1 + 1e-7, outside the [0, 1]
+            # that the reconstruction's binary cross-entropy accepts
+            np.clip(X_scaled, 0, 1, out=X_scaled)
         with seeded(seed, self.device_):
             net = self._build_generator_net(X_scaled, y_idx)
             if self.early_stopping is not False:

@@ -9,6 +9,7 @@ from torch import nn
 from skzsl.attention import MSDNClassifier
 from skzsl.datasets import load_digits_zsl
 from skzsl.feature_extraction import ImageFeatureExtractor
+from skzsl.generative import CLSWGANClassifier
 
 pytest.importorskip("torchvision", reason="the vision extra: skzsl[vision]")
 
@@ -61,3 +62,20 @@ def test_image_files_to_msdn_beats_chance_on_unseen_digits(tmp_path):
     print(f"ZSL accuracy on unseen digits {accuracy:.3f} (chance {chance:.3f})")
     assert accuracy > chance + 0.05, accuracy
     assert set(predicted) <= set(data.unseen_classes)
+
+
+@pytest.mark.slow
+def test_image_files_to_tfvaegan(tmp_path):
+    # pooled features feed the generative methods: TF-VAEGAN fits and predicts from paths
+    data = load_digits_zsl()
+    files = _write_digits(tmp_path / "digits", data.X_trainval[:120])
+    torch.manual_seed(0)
+    pipe = make_pipeline(
+        ImageFeatureExtractor(RandomConvNet(), image_size=24, normalize=None, verbose=0,
+                              device="cpu"),
+        CLSWGANClassifier(data.class_attributes, backbone="tfvaegan", hidden_dim=32,
+                          max_epochs=2, batch_size=32, n_synthetic_per_class=10,
+                          classifier_max_epochs=2, random_state=0, verbose=0, device="cpu"))
+    pipe.fit(files, data.y_trainval[:120])
+    assert pipe[-1].n_features_in_ == 16
+    assert set(pipe.predict(files[:20])) <= set(data.class_attributes.index)
