@@ -45,10 +45,13 @@ autosummary_generate = True
 # (get_params, set_params, score, ...) and from torch.nn.Module are left to
 # those projects' docs: their docstrings cross-reference labels of their own
 # sites, which an offline build cannot resolve. Members inherited from skzsl's
-# own bases (predict, predict_proba, decision_function) are shown.
+# own bases (predict, predict_proba, decision_function) are shown. Those of
+# Python's exceptions (errno, strerror... of OSError, for ImageReadError) are
+# left to Python's docs as well.
 autodoc_default_options = {
     "members": True,
-    "inherited-members": "ClassifierMixin,TransformerMixin,_SetOutputMixin,BaseEstimator,Module",
+    "inherited-members": ("ClassifierMixin,TransformerMixin,_SetOutputMixin,BaseEstimator,"
+                          "Module,BaseException,Exception,OSError"),
 }
 autodoc_typehints = "none"
 numpydoc_show_class_members = False
@@ -76,6 +79,7 @@ sphinx_gallery_conf = {
         "../examples/pipelines",
         "../examples/generative",
         "../examples/datasets",
+        "../examples/feature_extraction",
         "../examples/scale_out",
     ],
     "doc_module": ("skzsl",),

@@ -1,7 +1,8 @@
 """skzsl: generalized zero-shot learning for scikit-learn.
 
 The estimators live in subpackages by family (``skzsl.embedding``,
-``skzsl.generative``, ``skzsl.attention``) and are also importable from here.
+``skzsl.generative``, ``skzsl.attention``, ``skzsl.feature_extraction``) and
+are also importable from here.
 They are imported on first use, so that ``import skzsl`` (and the ``skzsl``
 command's ``--help``) does not import torch.
 """
@@ -18,6 +19,7 @@ _LAZY = {
     "CLSWGANClassifier": "generative",
     "ClassAttributes": "semantics",
     "ESZSLClassifier": "embedding",
+    "ImageFeatureExtractor": "feature_extraction",
     "MSDNClassifier": "attention",
     "MSDNPlusPlusClassifier": "attention",
     "SAEClassifier": "embedding",

@@ -4,6 +4,9 @@ skzsl benchmark fits methods on a dataset with the validation-only protocol
 (hyperparameters and seen_bias chosen on training classes, one final score
 on test) and prints ZSL T1, GZSL S / U / H and fit seconds.
 
+skzsl extract rebuilds the image features of an xlsa17 benchmark from its
+images, in res101.mat row order, for ``skzsl benchmark --features``.
+
 Only argparse and skzsl's version are imported at start: numpy, pandas,
 scikit-learn and torch are imported when a command runs, so that
 ``skzsl --help`` answers at once.
@@ -20,6 +23,8 @@ from . import __version__
 __all__ = ["main"]
 
 XLSA17 = ("AWA1", "AWA2", "CUB", "SUN", "FLO", "APY")
+# the datasets whose image releases skzsl.feature_extraction.IMAGE_LAYOUTS maps
+IMAGE_DATASETS = ("CUB", "AWA2", "SUN", "FLO")
 DATASETS = ("moving-digits", "digits", "synthetic")
 # kept in step with skzsl._benchmark (METHODS, DEFAULT_METHODS), which imports
 # scikit-learn; a test checks that they agree
@@ -246,6 +251,36 @@ def _write(rows, path):
         frame.to_csv(path, index=False)
 
 
+def _extract(args):
+    from .feature_extraction import ImageFeatureExtractor, extract_benchmark_features
+
+    weights = None if args.weights.lower() == "none" else args.weights
+    extractor = ImageFeatureExtractor(
+        args.backbone, weights=weights, output=args.output_kind,
+        image_size="auto" if args.image_size is None else args.image_size,
+        resize_size=args.resize_size, batch_size=args.batch_size,
+        on_error="skip" if args.skip_unreadable else "raise", n_jobs=args.n_jobs,
+        # seeded, so that random weights (--weights none) are the same when a run resumes
+        device=args.device, random_state=0, verbose=0 if args.quiet else 1)
+    try:
+        result = extract_benchmark_features(
+            args.dataset, args.image_root, args.output, extractor=extractor,
+            image_files=args.image_files, data_home=args.data_home, overwrite=args.overwrite)
+    except KeyboardInterrupt:
+        print(f"skzsl: interrupted; run the same command again to continue where "
+              f"{args.output} stopped.", file=sys.stderr)
+        return 130
+    shape = " x ".join(map(str, result.features.shape))
+    print(f"Wrote {shape} float32 features of {args.dataset} to {args.output}, in res101.mat "
+          "row order.")
+    if result.skipped:
+        print(f"{len(result.skipped)} image(s) could not be read; their rows are NaN, listed "
+              f"in {args.output}.skipped.txt.")
+    print(f"Use them with: skzsl benchmark --dataset {args.dataset} --features {args.output}"
+          + (f" --data-home {args.data_home}" if args.data_home else ""))
+    return 0
+
+
 def _positive_int(text):
     value = int(text)
     if value < 1:
@@ -257,7 +292,8 @@ def build_parser():
     """The argument parser of the ``skzsl`` command."""
     parser = argparse.ArgumentParser(
         prog="skzsl", description="Generalized zero-shot learning for scikit-learn.",
-        epilog="Run 'skzsl benchmark --help' for the options of the benchmark command.")
+        epilog="Run 'skzsl benchmark --help' or 'skzsl extract --help' for the options of "
+               "each command.")
     parser.add_argument("--version", action="version", version=f"skzsl {__version__}",
                         help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="command", required=True,
@@ -278,8 +314,9 @@ def build_parser():
                        help="folder holding the xlsa17 data "
                             "(default: $SKZSL_DATA, else ~/skzsl_data)")
     bench.add_argument("--features", default=None,
-                       help="your own features for an xlsa17 dataset: a .npy (n_images x d) "
-                            "or .mat file in res101.mat row order (default: res101.mat)")
+                       help="your own features for an xlsa17 dataset: a .npy (n_images x d, "
+                            "or region maps) or .mat file in res101.mat row order, such as "
+                            "'skzsl extract' writes (default: res101.mat)")
     bench.add_argument("--semantics", default=None,
                        help="class table of an xlsa17 dataset: att, original_att or sent "
                             "(CUB only) (default: att)")
@@ -305,7 +342,62 @@ def build_parser():
                        help="also write the rows to this .csv or .json file (default: none)")
     bench.add_argument("--quiet", action="store_true",
                        help="no progress lines or epoch bars (default: off)")
+    _add_extract_parser(sub)
     return parser
+
+
+def _add_extract_parser(sub):
+    extract = sub.add_parser(
+        "extract", help="rebuild a benchmark's image features from its images",
+        description="Extract image features (pooled vectors or region maps) of an xlsa17 "
+                    "benchmark from its official image release with a torchvision backbone, "
+                    "and write them to a .npy file in res101.mat row order, for "
+                    "'skzsl benchmark --features'. An interrupted run continues when started "
+                    "again. Needs torchvision: pip install \"skzsl[vision]\".")
+    extract.add_argument("--dataset", required=True, choices=IMAGE_DATASETS,
+                         help="the benchmark (required)")
+    extract.add_argument("--image-root", required=True,
+                         help="the official image release: CUB_200_2011/ (images/), "
+                              "Animals_with_Attributes2/ (JPEGImages/), SUN (images/) or "
+                              "the flowers (jpg/) (required)")
+    extract.add_argument("--output", required=True,
+                         help="the .npy file to write (required)")
+    extract.add_argument("--data-home", default=None,
+                         help="folder holding the xlsa17 data, whose res101.mat gives the "
+                              "image order (default: $SKZSL_DATA, else ~/skzsl_data)")
+    extract.add_argument("--image-files", default=None,
+                         help="a text file listing the images in row order, one a line, "
+                              "instead of res101.mat (default: res101.mat's list)")
+    extract.add_argument("--output-kind", choices=("pooled", "regions"), default="pooled",
+                         help="pooled vectors (n x C, the res101.mat features) or region maps "
+                              "(n x C x H x W, for MSDN) (default: pooled)")
+    extract.add_argument("--backbone", default="resnet101",
+                         help="a torchvision classification model (default: resnet101)")
+    extract.add_argument("--weights", default="IMAGENET1K_V1",
+                         help="torchvision weights name (DEFAULT: torchvision's newest), "
+                              "'none' for random weights (seeded), or the path of a state dict "
+                              "file "
+                              "(default: IMAGENET1K_V1, the ImageNet weights of the references, "
+                              "downloaded on first use)")
+    extract.add_argument("--image-size", type=_positive_int, default=None,
+                         help="side of the square network input (default: 224 for pooled, "
+                              "448 for regions)")
+    extract.add_argument("--resize-size", type=_positive_int, default=None,
+                         help="shorter image side before the centre crop (default: the "
+                              "image size)")
+    extract.add_argument("--batch-size", type=_positive_int, default=32,
+                         help="images per forward pass (default: 32)")
+    extract.add_argument("--n-jobs", type=int, default=None,
+                         help="processes that decode images, -1 for all cores (default: 1)")
+    extract.add_argument("--device", default="auto",
+                         help="torch device (default: auto, CUDA when present)")
+    extract.add_argument("--skip-unreadable", action="store_true",
+                         help="give a missing or unreadable image a NaN row and list it, "
+                              "instead of stopping (default: off)")
+    extract.add_argument("--overwrite", action="store_true",
+                         help="replace a finished output file (default: off)")
+    extract.add_argument("--quiet", action="store_true",
+                         help="no progress bar (default: off)")
 
 
 def main(argv=None):
@@ -339,12 +431,14 @@ def main(argv=None):
 
     np.set_printoptions(precision=4)
     try:
+        if args.command == "extract":
+            return _extract(args)
         _benchmark(args)
     except _UsageError as exc:
         return _error(exc, 2)
     # what a user's data or settings can cause: unreadable files, bad values, a fit
-    # whose losses became non-finite
-    except (OSError, ValueError, FloatingPointError) as exc:
+    # whose losses became non-finite, a missing optional dependency
+    except (OSError, ValueError, FloatingPointError, ImportError) as exc:
         return _error(exc, 1)
     except KeyboardInterrupt:
         return _error("interrupted.", 130)

@@ -121,7 +121,7 @@ def test_import_and_help_do_not_import_torch():
     code = ("import sys, contextlib, io\n"
             "import skzsl.cli\n"
             "assert 'torch' not in sys.modules, 'import skzsl.cli imported torch'\n"
-            "for argv in (['--help'], ['benchmark', '--help']):\n"
+            "for argv in (['--help'], ['benchmark', '--help'], ['extract', '--help']):\n"
             "    with contextlib.redirect_stdout(io.StringIO()), "
             "contextlib.suppress(SystemExit):\n"
             "        skzsl.cli.main(argv)\n"
@@ -143,17 +143,18 @@ def test_lazy_package_attributes():
     assert done.returncode == 0, done.stderr
 
 
-def test_help_is_plain_text_and_states_every_default():
+@pytest.mark.parametrize("command", ["benchmark", "extract"])
+def test_help_is_plain_text_and_states_every_default(command):
     parser = build_parser()
-    bench = parser._subparsers._group_actions[0].choices["benchmark"]
-    for p in (parser, bench):
+    sub = parser._subparsers._group_actions[0].choices[command]
+    for p in (parser, sub):
         text = p.format_help()
         assert "``" not in text and ":ref:" not in text and ":func:" not in text
-    for action in bench._actions:
+    for action in sub._actions:
         if action.dest == "help":
             continue
         assert action.help, action.dest
-        assert "(default: " in action.help, action.dest
+        assert ("(required)" if action.required else "(default: ") in action.help, action.dest
     assert all(a.help for a in parser._actions)
 
 

@@ -23,6 +23,7 @@ PUBLIC_MODULES = [
     "skzsl.metrics",
     "skzsl.model_selection",
     "skzsl.datasets",
+    "skzsl.feature_extraction",
     "skzsl.utils",
     "skzsl.utils.estimator_checks",
     "skzsl.cli",
@@ -33,6 +34,7 @@ DEVELOPER_MODULES = [
     "skzsl.nn.generative_terms",
     "skzsl.nn.attention",
     "skzsl.nn.attention_losses",
+    "skzsl.nn.vision",
 ]
 
 

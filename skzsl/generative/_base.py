@@ -174,6 +174,10 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         scaling = self.backbone_.feature_scaling == "minmax"
         self.scaler_ = MinMaxScaler().fit(X) if scaling else None
         X_scaled = self._scale(X).astype(np.float32)
+        if self.scaler_ is not None:
+            # rounding can leave the maximum of float32 input at 1 + 1e-7, outside the [0, 1]
+            # that the reconstruction's binary cross-entropy accepts
+            np.clip(X_scaled, 0, 1, out=X_scaled)
         with seeded(seed, self.device_):
             net = self._generator_net(X_scaled, y_idx)
             if self.early_stopping is not False:

@@ -151,6 +151,17 @@ def test_grid_search_over_backbone_and_method_parameters(data):
     assert search.best_estimator_.backbone_.gp_weight == chosen
 
 
+def test_float32_features_scaled_just_past_one_train(data):
+    # MinMaxScaler on these float32 features rounds some maxima to 1 + 1e-7, which the
+    # VAE's binary cross-entropy refused (seen on features from ImageFeatureExtractor)
+    rng = np.random.RandomState(1)
+    X = rng.gamma(2.0, 3.0, size=data.X_train.shape).astype(np.float32)
+    clf = make(CLSWGANClassifier, data, backbone="fvaegan", max_epochs=1,
+               classifier_max_epochs=1)
+    assert clf.fit(X, data.y_train).scaler_.transform(X).max() > 1
+    assert clf.predict(X[:5]).shape == (5,)
+
+
 def test_unscaled_features_use_a_linear_generator(data):
     clf = make(CLSWGANClassifier, data, backbone=fast_backbone(feature_scaling=None),
                max_epochs=2)
