@@ -40,7 +40,8 @@ import torch
 from torch import nn
 
 from skzsl.feature_extraction import ImageFeatureExtractor
-from skzsl.feature_extraction._image import _decode, _preprocessing
+
+from . import common
 
 
 def write_jpegs(folder, n, seed=0):
@@ -74,9 +75,8 @@ def throughput(args):
         extractor = ImageFeatureExtractor(
             "resnet101", weights=None, random_state=0, batch_size=args.batch_size,
             n_jobs=args.n_jobs, device="cpu", verbose=0).fit(paths)
-        preprocess = _preprocessing(extractor)
         started = time.perf_counter()
-        tensors = [preprocess(_decode(p)).as_subclass(torch.Tensor) for p in paths]
+        tensors = [extractor.preprocess(p) for p in paths]
         decode_s = time.perf_counter() - started
         bare_loop(extractor.module_, tensors[:args.batch_size], args.batch_size)  # warm-up
         runs = {"extractor": [], "bare": []}
@@ -148,14 +148,14 @@ def memory_child(n_images, to_file, folder):
 def peak_memory(n_images, to_file):
     with tempfile.TemporaryDirectory() as folder:
         done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.extraction", "memory-child",
+            [sys.executable, "-m", "benchmarks", "extraction", "memory-child",
              str(n_images), str(int(to_file)), folder],
             capture_output=True, text=True, check=True)
     return [float(v) for v in done.stdout.split()]
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = common.parser("extraction", __doc__)
     parser.add_argument("what", nargs="*", default=[], help=argparse.SUPPRESS)
     parser.add_argument("--images", type=int, default=32,
                         help="JPEG files for the throughput comparison (default: 32)")

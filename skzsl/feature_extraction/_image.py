@@ -326,6 +326,22 @@ class ImageFeatureExtractor(ClassNamePrefixFeaturesOutMixin, TransformerMixin, B
                 f"(e.g. torchvision.models.get_model({self.backbone!r}, weights=...).features).")
         return network
 
+    def preprocess(self, image):
+        """The network input of one image, decoded and preprocessed as ``transform`` does.
+
+        Parameters
+        ----------
+        image : str, path, PIL image or array
+            An image file, a PIL image, or an ``(H, W[, 3])`` uint8 or float array.
+
+        Returns
+        -------
+        tensor : Tensor of shape (3, image_size_, image_size_)
+            Resized, centre-cropped and normalised, in float32.
+        """
+        check_is_fitted(self)
+        return _preprocessing(self)(_decode(image)).as_subclass(torch.Tensor)
+
     def transform(self, X):
         """Extract the features of images.
 

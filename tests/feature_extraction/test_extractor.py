@@ -91,8 +91,13 @@ def test_equals_a_plain_torchvision_forward(image_files, resnet18_weights):
                   resize_size=72, batch_size=3)
     ours = _extractor(output="regions", **common).fit_transform(image_files)
     np.testing.assert_allclose(ours, maps, rtol=1e-5, atol=1e-5)
-    ours = _extractor(output="pooled", **common).fit_transform(image_files)
+    extractor = _extractor(output="pooled", **common)
+    ours = extractor.fit_transform(image_files)
     np.testing.assert_allclose(ours, pooled, rtol=1e-5, atol=1e-5)
+    # preprocess gives the network input of one image, the reference's to rounding
+    for path, expected in zip(image_files, batch, strict=True):
+        torch.testing.assert_close(extractor.preprocess(path), expected, rtol=1e-5,
+                                   atol=1e-5)
 
 
 def test_torchvision_weights_by_name_and_enum(image_files, monkeypatch):
