@@ -78,5 +78,6 @@ def test_python_OO_strips_docstrings_and_skzsl_still_works():
     lines = result.stdout.splitlines()
     assert "SDDNClassifier()" in lines and "MSDNClassifier()" in lines
     assert "TunedSeenBiasClassifierCV(estimator=ESZSLClassifier())" in lines
-    assert lines[-3:] == ["['attention', 'embedding', 'generative', 'model_selection']",
+    assert lines[-3:] == ["['attention', 'embedding', 'feature_extraction', 'generative', "
+                          "'model_selection']",
                           "SDDNClassifier()", "(2,)"]
