@@ -13,8 +13,9 @@ from skzsl.exceptions import TrainingDivergedError
 from skzsl.generative import SDDNClassifier
 from skzsl.utils import all_estimators
 
+# every estimator that trains a net
 NEURAL = [(name, cls) for name, cls in all_estimators()
-          if "device" in inspect.signature(cls).parameters]
+          if "max_epochs" in inspect.signature(cls).parameters]
 
 pytestmark = pytest.mark.slow
 

@@ -23,6 +23,7 @@ from torch.utils.data import DataLoader, Dataset, Subset
 from tqdm.auto import tqdm
 
 from .._training import resolve_device, seed_from_random_state, seeded
+from ..base import AtomicFitMixin
 from ..nn.vision import FeatureMapNet
 from ..utils._docstring import fill_doc
 from ._output import ArrayOutput, NpyFileOutput
@@ -70,7 +71,8 @@ class ImageReadError(OSError):
 
 
 @fill_doc
-class ImageFeatureExtractor(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class ImageFeatureExtractor(AtomicFitMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+                            BaseEstimator):
     """Images to pooled features or region maps, with a torchvision backbone.
 
     Each image is decoded (RGB), resized so that its shorter side is

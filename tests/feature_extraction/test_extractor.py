@@ -305,3 +305,19 @@ def test_progress_bar_follows_verbose(image_files, capsys):
         warnings.simplefilter("error")
         _extractor(verbose=0).fit_transform(image_files)
     assert capsys.readouterr().err == ""
+
+
+def test_a_failed_fit_leaves_the_extractor_as_it_was(image_files):
+    from sklearn.exceptions import NotFittedError
+
+    fitted = _extractor().fit(image_files)
+    before = fitted.transform(image_files)
+    with pytest.raises(ValueError, match="device='mps'"):
+        fitted.set_params(device="mps").fit(image_files)
+    np.testing.assert_array_equal(fitted.set_params(device="cpu").transform(image_files),
+                                  before)
+    unfitted = _extractor(device="mps")
+    with pytest.raises(ValueError, match="no such device"):
+        unfitted.fit(image_files)
+    with pytest.raises(NotFittedError):
+        unfitted.transform(image_files)

@@ -9,7 +9,7 @@ from torch import nn
 from skzsl.attention import MSDNClassifier
 from skzsl.datasets import load_digits_zsl
 from skzsl.feature_extraction import ImageFeatureExtractor
-from skzsl.generative import CLSWGANClassifier
+from skzsl.generative import TFVAEGAN, CLSWGANClassifier
 
 pytest.importorskip("torchvision", reason="the vision extra: skzsl[vision]")
 
@@ -73,8 +73,9 @@ def test_image_files_to_tfvaegan(tmp_path):
     pipe = make_pipeline(
         ImageFeatureExtractor(RandomConvNet(), image_size=24, normalize=None, verbose=0,
                               device="cpu"),
-        CLSWGANClassifier(data.class_attributes, backbone="tfvaegan", hidden_dim=32,
-                          max_epochs=2, batch_size=32, n_synthetic_per_class=10,
+        CLSWGANClassifier(data.class_attributes,
+                          backbone=TFVAEGAN(hidden_dim=32, batch_size=32),
+                          max_epochs=2, n_synthetic_per_class=10,
                           classifier_max_epochs=2, random_state=0, verbose=0, device="cpu"))
     pipe.fit(files, data.y_trainval[:120])
     assert pipe[-1].n_features_in_ == 16
