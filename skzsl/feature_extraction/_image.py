@@ -338,8 +338,9 @@ class ImageFeatureExtractor(AtomicFitMixin, ClassNamePrefixFeaturesOutMixin, Tra
 
         Returns
         -------
-        tensor : Tensor of shape (3, image_size_, image_size_)
-            Resized, centre-cropped and normalised, in float32.
+        tensor : Tensor of shape (3, S, S)
+            Resized, centre-cropped to ``S = image_size_`` and normalised, in
+            float32.
         """
         check_is_fitted(self)
         return _preprocessing(self)(_decode(image)).as_subclass(torch.Tensor)
