@@ -69,7 +69,7 @@ def test_early_stopping_restores_the_best_epoch_not_the_last(name, flat, regions
     assert len(scores) == 5 and len(net.history) == 5
     np.testing.assert_allclose(net.history[:, "valid_h"], CURVE[:5])
     assert est.best_epoch_ == 2
-    final = est._decision_scores(est._validate_X(_validation_fold(data), reset=False))
+    final = est.compatibility_scores(_validation_fold(data))
     if name == "CLSWGANClassifier":      # validation scored logits, prediction log-probabilities
         scores = [log_softmax(s, axis=1) for s in scores]
     np.testing.assert_allclose(final, scores[1], rtol=1e-4, atol=1e-4)
