@@ -203,8 +203,11 @@ def soft_label_distillation_loss(student_logits, teacher_logits, temperature=4.0
 def feature_map_distillation_loss(student_features, teacher_features):
     """Feature(-map) distillation: student features regress the teacher's (SDDN 3.3.1).
 
-    For feature vectors instead of maps, the attention-transfer form of FRSKD
-    reduces to the distance between L2-normalised features:
+    FRSKD distills feature maps by attention transfer (the channel mean of the
+    squared map, L2-normalised over positions); on a pooled feature vector (a
+    1 x 1 map) that is identically zero, so skzsl uses a vector analogue of
+    its own: the distance between L2-normalised features (see
+    ``docs/sddn_reference.md``),
 
     .. math::
 
