@@ -1,11 +1,12 @@
-"""The generative family before and after a redesign: same fits, same cost.
+"""The neural estimators before and after a redesign: same fits, same cost.
 
 Runs the same generative fits with this checkout and with another one (``--old``, a checkout
 of an earlier commit: ``git worktree add --detach <path> <commit>``), each in its own Python
 process, and compares them.
 
-``same``: ten small configurations (CLSWGANClassifier, SDDNClassifier and
-SemanticKDClassifier on each backbone, and an early-stopped fit), seeded alike; the largest
+``same``: twelve small configurations (CLSWGANClassifier, SDDNClassifier and
+SemanticKDClassifier on each backbone, an early-stopped fit, MSDN and MSDN++ with every
+loss term on), seeded alike; the largest
 absolute difference of their raw class scores on test samples and of their per-epoch
 training losses. 0 means the two codes compute the same thing to the bit. A checkout older
 than the backbone objects (before issue #20) is driven through its former parameters
@@ -81,13 +82,22 @@ if task == "same":
             **own("regressor_hidden_dim", 32), **common)
     cases["CLSWGANClassifier fvaegan early stopping"] = G.CLSWGANClassifier(
         d.class_attributes, **backbone("fvaegan", **small), **{**common, "early_stopping": True})
+    from skzsl.attention import MSDNClassifier, MSDNPlusPlusClassifier
+
+    regions = make_zsl_classification(n_regions=3, random_state=0)
+    for cls in (MSDNClassifier, MSDNPlusPlusClassifier):
+        cases[cls.__name__] = cls(regions.class_attributes, max_epochs=3, batch_size=32,
+                                  lr=1e-2, calibration_weight=0.3, regression_weight=0.5,
+                                  verbose=0, random_state=0, device="cpu")
     result = {}
     for key, est in cases.items():
-        est.fit(d.X_train, d.y_train)
+        data = regions if key.startswith("MSDN") else d
+        est.fit(data.X_train, data.y_train)
+        net = est.net_ if key.startswith("MSDN") else est.generator_net_
         result[key] = {
-            "scores": np.concatenate([est.compatibility_scores(d.X_test_unseen),
-                                      est.compatibility_scores(d.X_test_seen)]).tolist(),
-            "losses": [float(row["train_loss"]) for row in est.generator_net_.history]}
+            "scores": np.concatenate([est.compatibility_scores(data.X_test_unseen),
+                                      est.compatibility_scores(data.X_test_seen)]).tolist(),
+            "losses": [float(row["train_loss"]) for row in net.history]}
 else:
     import pandas as pd
 

@@ -82,16 +82,14 @@ class _MutualAttentionNet(MultiOptimizerNet):
     loss_names = ("loss_ce", "loss_calibration", "loss_distillation", "loss_effect",
                   "loss_regression")
 
-    def __init__(self, module, *args, unseen_mask=None, calibration_margin=1.0,
-                 calibration_weight=0.0, distillation_weight=0.0, causal_weight=0.0,
-                 regression_weight=0.0, **kwargs):
+    def __init__(self, module, *args, unseen_mask=None, calibration_margin=1.0, weights=None,
+                 **kwargs):
         super().__init__(module, *args, **kwargs)
         self.unseen_mask = unseen_mask
         self.calibration_margin = calibration_margin
-        self.calibration_weight = calibration_weight
-        self.distillation_weight = distillation_weight
-        self.causal_weight = causal_weight
-        self.regression_weight = regression_weight
+        # the terms' weights by name (calibration, distillation, causal, regression), as the
+        # generative nets take theirs; a missing one is 0
+        self.weights = weights
 
     def compute_step(self, X, y):
         with self.autocast():
@@ -100,20 +98,22 @@ class _MutualAttentionNet(MultiOptimizerNet):
         unseen = torch.as_tensor(self.unseen_mask, device=out["av"].device)
         margin = calibration_margin(unseen, self.calibration_margin)
         factual = (out["av"], out["va"])
+        w = {"calibration": 0.0, "distillation": 0.0, "causal": 0.0, "regression": 0.0,
+             **(self.weights or {})}
         losses = {"loss_ce": sum(attribute_cross_entropy(s, y) for s in factual)}
-        if self.calibration_weight and unseen.any():
-            losses["loss_calibration"] = self.calibration_weight * sum(
+        if w["calibration"] and unseen.any():
+            losses["loss_calibration"] = w["calibration"] * sum(
                 self_calibration_loss(s + margin, unseen) for s in factual)
-        if self.distillation_weight:
-            losses["loss_distillation"] = self.distillation_weight * mutual_distillation_loss(
+        if w["distillation"]:
+            losses["loss_distillation"] = w["distillation"] * mutual_distillation_loss(
                 out["av"] + margin, out["va"] + margin)
-        if self.causal_weight and "av_effect" in out:
-            losses["loss_effect"] = self.causal_weight * sum(
+        if w["causal"] and "av_effect" in out:
+            losses["loss_effect"] = w["causal"] * sum(
                 causal_effect_loss(out[name], y) for name in ("av_effect", "va_effect"))
-        if self.regression_weight:
+        if w["regression"]:
             # the same row-normalised table that turns attribute scores into class scores
             table = self.module_.embeddings.class_table
-            losses["loss_regression"] = self.regression_weight * sum(
+            losses["loss_regression"] = w["regression"] * sum(
                 attribute_regression_loss(out[name], table, y)
                 for name in ("av_attributes", "va_attributes"))
         self.update("all", losses)
@@ -363,9 +363,9 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         return np.eye(table.n_attributes, dtype=np.float32)
 
     def _loss_weights(self):
-        return dict(calibration_weight=self.calibration_weight,
-                    distillation_weight=self.distillation_weight,
-                    regression_weight=self.regression_weight)
+        return {"calibration": self.calibration_weight,
+                "distillation": self.distillation_weight,
+                "regression": self.regression_weight}
 
     def _module_options(self):
         return {"causal": False}
@@ -400,7 +400,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
             optimizer=torch.optim.RMSprop, optimizer__weight_decay=self.weight_decay,
             optimizer__momentum=self.momentum, mixed_precision=self.mixed_precision,
             unseen_mask=~self._seen_mask, calibration_margin=self.calibration_margin,
-            internal_callbacks=callbacks, **self._loss_weights())
+            internal_callbacks=callbacks, weights=self._loss_weights())
         if callbacks:
             self.best_epoch_ = dict(self.net_.callbacks_)["early_stopping"].best_epoch_
         return self
@@ -560,7 +560,7 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
         self.counterfactual = counterfactual
 
     def _loss_weights(self):
-        return {**super()._loss_weights(), "causal_weight": self.causal_weight}
+        return {**super()._loss_weights(), "causal": self.causal_weight}
 
     def _module_options(self):
         # causal_weight=0 skips the counterfactual pass (and its random draws): plain MSDN
