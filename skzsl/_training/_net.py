@@ -14,13 +14,12 @@ from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 from tqdm.auto import tqdm
 
-from ..base import discard_fitted
 from ..exceptions import TrainingDivergedError
 from ._data import RowCopyDataset, class_balanced_loader, collate_batch
 from ._device import resolve_device, seed_from_random_state, seeded
 
 __all__ = ["EpochProgressBar", "MultiOptimizerNet", "NeuralEstimatorMixin", "build_net",
-           "estimator_net", "fit_estimator_net", "discard_fitted", "fit_stage",
+           "estimator_net", "fit_estimator_net", "fit_stage",
            "fit_single_net"]
 
 
