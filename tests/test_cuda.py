@@ -15,7 +15,10 @@ from skzsl.utils import all_estimators
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 
 REGION_ESTIMATORS = {"MSDNClassifier", "MSDNPlusPlusClassifier"}
-NEURAL = [(name, cls) for name, cls in all_estimators() if name in FAST_PARAMS]
+# the estimators that train a net on class-labelled features; ImageFeatureExtractor
+# takes images and trains nothing (test_image_features_on_cuda below)
+NEURAL = [(name, cls) for name, cls in all_estimators()
+          if name in FAST_PARAMS and name != "ImageFeatureExtractor"]
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +103,8 @@ def test_cuda_fitted_model_loads_and_predicts_without_cuda(name, flat, regions, 
         "print(json.dumps({'device': est.device_, 'out': out.tolist()}))\n")
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          env=env, timeout=300, check=True)
+                          env=env, timeout=300)
+    assert done.returncode == 0, f"loading without CUDA failed:\n{done.stderr[-3000:]}"
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
     assert loaded["device"] == "cpu"
     # CUDA and CPU kernels differ in the last bits; MSDN infers in bfloat16 on CUDA only
@@ -118,3 +122,20 @@ def test_cuda_params_load_into_a_cpu_estimator(flat, tmp_path):
         getattr(cpu, attr).load_params(f_params=tmp_path / f"{attr}.pt")
     np.testing.assert_allclose(cpu.predict_proba(flat.X_test_unseen),
                                gpu.predict_proba(flat.X_test_unseen), atol=1e-4)
+
+
+def test_image_features_on_cuda():
+    from feature_extraction._backbones import TinyBackbone
+    from sklearn.datasets import load_digits
+
+    from skzsl.feature_extraction import ImageFeatureExtractor
+    images = load_digits().images[:12]
+
+    def fitted(device):
+        return ImageFeatureExtractor(backbone=TinyBackbone(), image_size=8, verbose=0,
+                                     n_jobs=1, device=device).fit(images)
+
+    gpu, cpu = fitted("cuda"), fitted("cpu")
+    assert gpu.device_.startswith("cuda")
+    cpu.module_.load_state_dict({k: v.cpu() for k, v in gpu.module_.state_dict().items()})
+    np.testing.assert_allclose(gpu.transform(images), cpu.transform(images), atol=1e-4)

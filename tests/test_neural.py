@@ -7,6 +7,7 @@ from unittest.mock import patch
 
 import numpy as np
 import pytest
+import torch
 from generative._fast import FAST, fast_backbone  # tests/ is on sys.path
 
 from skzsl._training import EpochProgressBar, MultiOptimizerNet, resolve_device
@@ -223,3 +224,36 @@ def test_device_strings_torch_has_are_accepted():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert resolve_device("auto") in ("cpu", "cuda")
+
+
+class _TensorRefusingPickler(pickle.Pickler):
+    """Fails on any tensor that plain pickling would see.
+
+    skorch pickles a net's ``module_``, ``criterion_`` and optimizers apart
+    (``cuda_dependent_attributes_``) and loads them with a map location, so a
+    CUDA-fitted net loads on a machine without a GPU. A tensor anywhere else
+    in the pickle would be rebuilt on CUDA there and fail.
+    """
+
+    def persistent_id(self, obj):
+        if isinstance(obj, torch.Tensor):
+            raise AssertionError(f"a tensor of shape {tuple(obj.shape)} is pickled outside "
+                                 "skorch's CUDA-dependent state")
+        return None
+
+
+@pytest.mark.parametrize("name", ["MSDNClassifier", "CLSWGANClassifier", "SDDNClassifier",
+                                  "VisualSemanticDisentangler"])
+def test_pickle_keeps_every_tensor_in_skorchs_device_state(name, flat, regions):
+    # the CPU-side proof of tests/test_cuda.py's GPU-to-CPU round trip: the
+    # module (skzsl hands skorch instances) and every group's optimizer travel
+    # only through skorch's map-located part
+    est, data = _make(name, flat, regions)
+    est.fit(data.X_train, data.y_train)
+    _TensorRefusingPickler(io.BytesIO()).dump(est)
+    loaded = pickle.loads(pickle.dumps(est))
+    net = next(v for k, v in vars(loaded).items() if k.endswith("net_"))
+    assert net.module is net.module_
+    method = "transform" if hasattr(est, "transform") else "decision_function"
+    X = data.X_test_unseen[:5]
+    np.testing.assert_allclose(getattr(loaded, method)(X), getattr(est, method)(X), rtol=1e-6)

@@ -64,6 +64,10 @@ class _Diverged(Exception):
         self.group, self.terms, self.epoch = group, terms, epoch
 
 
+# stands for ``module`` in a pickled net whose ``module`` parameter is its ``module_``
+_SAME_AS_MODULE_ = "<the net's module_>"
+
+
 class MultiOptimizerNet(NeuralNet):
     """A skorch ``NeuralNet`` with several optimizers and a method-defined step.
 
@@ -132,6 +136,12 @@ class MultiOptimizerNet(NeuralNet):
                                                          self._named_parameters(name))
             kwargs.setdefault("lr", self.lr)
             setattr(self, self._optimizer_attribute(name), self.optimizer(*args, **kwargs))
+        if "optimizer_" not in self.cuda_dependent_attributes_:
+            # ``optimizer`` is a known prefix here (``optimizer__*`` parameters), so
+            # skorch does not register ``optimizer_`` by itself: without this, its
+            # state would be pickled outside skorch's CUDA-dependent part and a
+            # CUDA-fitted model would not load on a machine without a GPU
+            self._register_attribute("optimizer_", self.optimizer_, prefixes=False)
         return self
 
     def _grad_listeners(self):
@@ -166,11 +176,23 @@ class MultiOptimizerNet(NeuralNet):
         return cache[group]
 
     def __getstate__(self):
+        # skzsl hands skorch module instances, so the ``module`` parameter is
+        # ``module_`` itself; left in the state, it would be pickled outside
+        # skorch's CUDA-dependent part, and a CUDA-fitted model would not load on
+        # a machine without a GPU. It travels once, as ``module_``.
+        same = self.__dict__.get("module") is self.__dict__.get("module_") is not None
         state = super().__getstate__()
+        if same:
+            state["module"] = _SAME_AS_MODULE_
         state.pop("_group_parameters", None)
         state.pop("_batch", None)
         state.pop("_listens_to_gradients", None)
         return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if isinstance(self.__dict__.get("module"), str) and self.module == _SAME_AS_MODULE_:
+            self.__dict__["module"] = self.module_
 
     def _primary_group(self):
         return self.objective or self._group_names()[0]
