@@ -65,8 +65,7 @@ EPOCHS = {"sun": 15, "cub": 5, "digits": 30}
 
 PARAMS = {
     "CLSWGANClassifier": {},
-    "SDDNClassifier": dict(hidden_dim=512, embedding_dim=256, semantic_dim=64,
-                           residual_dim=64),
+    "SDDNClassifier": dict(hidden_dim=512, embedding_dim=256, latent_dim=64),
     "SemanticKDClassifier": dict(hidden_dim=512),
 }
 

@@ -69,7 +69,8 @@ if task == "same":
                   classifier_batch_size=32, classifier_lr=5e-2, verbose=0, random_state=0,
                   device="cpu")
     small = dict(hidden_dim=32, n_critic=2, batch_size=32, lr=1e-3)
-    sddn = dict(embedding_dim=16, semantic_dim=8, residual_dim=8,
+    sddn = dict(embedding_dim=16, **({"latent_dim": 8} if OBJECTS else
+                                     {"semantic_dim": 8, "residual_dim": 8}),
                 **own("module_hidden_dim", 32))
     cases = {}
     for name in ("clswgan", "fvaegan", "tfvaegan"):

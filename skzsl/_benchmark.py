@@ -31,7 +31,7 @@ METHODS = {
                                   "direction": ["s2f", "f2s"]}),
     "clswgan": ("CLSWGANClassifier", _GENERATIVE, {}),
     "sddn": ("SDDNClassifier", {**_GENERATIVE, "hidden_dim": 512, "embedding_dim": 256,
-                                "semantic_dim": 64, "residual_dim": 64, "fusion": "visual"}, {}),
+                                "latent_dim": 64, "fusion": "visual"}, {}),
     "semantic_kd": ("SemanticKDClassifier", {**_GENERATIVE, "hidden_dim": 512}, {}),
     "msdn": ("MSDNClassifier", {"max_epochs": 30}, {"lr": [3e-3, 1e-2]}),
     "msdn++": ("MSDNPlusPlusClassifier", {"max_epochs": 30}, {"lr": [3e-3, 1e-2]}),

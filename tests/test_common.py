@@ -62,8 +62,7 @@ FAST_PARAMS = {
         device="cpu",
     ),
     "CLSWGANClassifier": dict(_GENERATIVE),
-    "SDDNClassifier": dict(_GENERATIVE, hidden_dim=32, embedding_dim=16, semantic_dim=8,
-                           residual_dim=8),
+    "SDDNClassifier": dict(_GENERATIVE, hidden_dim=32, embedding_dim=16, latent_dim=8),
     "SemanticKDClassifier": dict(_GENERATIVE, hidden_dim=32),
     "SelfDistillationRefiner": dict(
         embedding_dim=8, hidden_dim=16, max_epochs=5, verbose=0, random_state=0, device="cpu"

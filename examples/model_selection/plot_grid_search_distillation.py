@@ -60,7 +60,7 @@ data = make_zsl_classification(n_samples=480, n_classes=16, n_unseen_classes=4,
 backbone = FVAEGAN(hidden_dim=32, n_critic=1, lr=3e-3)
 sddn = SDDNClassifier(
     data.class_attributes, backbone=backbone,
-    hidden_dim=32, embedding_dim=16, semantic_dim=8, residual_dim=8, max_epochs=20,
+    hidden_dim=32, embedding_dim=16, latent_dim=8, max_epochs=20,
     classifier_max_epochs=30, classifier_lr=1e-2, n_synthetic_per_class=30, verbose=0,
     random_state=0,
 )

@@ -114,6 +114,9 @@ class MultiOptimizerNet(NeuralNet):
 
     loss_names = ()
     objective = None
+    # groups stepped only together with another one (``update(..., also=...)``): they
+    # have no objective of their own to record
+    joint_groups = ()
     # optimizer__* parameters configure every group's optimizer; skorch only
     # accepts prefixes it knows at construction
     prefixes_ = [*NeuralNet.prefixes_, "optimizer"]
@@ -216,7 +219,8 @@ class MultiOptimizerNet(NeuralNet):
         return getattr(self, self._optimizer_attribute(group))
 
     def get_default_callbacks(self):
-        names = [*self.loss_names, *(f"objective_{group}" for group in self._group_names())]
+        names = [*self.loss_names, *(f"objective_{group}" for group in self._group_names()
+                                     if group not in self.joint_groups)]
         extra = [(name, PassthroughScoring(name=name, on_train=True)) for name in names]
         return [*super().get_default_callbacks(), *extra]
 

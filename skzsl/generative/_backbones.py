@@ -596,7 +596,7 @@ class GenerativeNet(MultiOptimizerNet):
                     logits, bundle.seen_position[y])
             terms.update(self.generator_terms(X, y, attributes, fake))
             also = ("decoder",) if decoding and not s["freeze_decoder"] else ()
-            self.update("generator", terms, also=also)
+            self.update("generator", terms, also=(*also, *self.joint_groups))  # the method's
         finally:
             bundle.critic.requires_grad_(True)
             if "decoder" in bundle._modules:

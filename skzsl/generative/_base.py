@@ -199,6 +199,10 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         """The method's own networks and their optimizer groups (none for the backbone alone)."""
         return {}, {}
 
+    def _method_param_groups(self):
+        """skorch ``optimizer__param_groups`` entries for the method's networks (none here)."""
+        return []
+
     def _loss_weights(self):
         """The method's loss weights, read by its net's hooks."""
         return None
@@ -230,7 +234,7 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         return estimator_net(
             self, self._net_class, bundle, batch_size=backbone.batch_size, lr=backbone.lr,
             desc=f"{type(self).__name__} generator", optimizer=ADAM_GAN,
-            optimizer__param_groups=backbone.param_groups(),
+            optimizer__param_groups=[*backbone.param_groups(), *self._method_param_groups()],
             optimizer_groups={**backbone.optimizer_groups(), **groups},
             iterator_train=sampler_loader, iterator_train__make_sampler=sampler,
             predict_batch_size=_PREDICT_BATCH, backbone=backbone,

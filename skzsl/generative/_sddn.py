@@ -13,7 +13,6 @@ from ..nn.generative import (
 )
 from ..nn.generative_losses import (
     classification_loss,
-    semantic_relation_matching_loss,
     soft_label_distillation_loss,
 )
 from ..nn.generative_terms import (
@@ -27,23 +26,45 @@ from ._base import BaseGenerativeClassifier
 from ._docstrings import FRAGMENTS
 
 
+# SDGZSL steps its TC discriminator in 1 of dis_step + 1 iterations (dis_step = 3 in its
+# SUN and CUB scripts); the independence term acts in the other ones
+_DISCRIMINATOR_INTERVAL = 4
+# SDGZSL's Adam for its autoencoder, relation network and discriminator: PyTorch's
+# default betas and weight decay 1e-6 (SUN script)
+_SDGZSL_ADAM = {"betas": (0.9, 0.999), "weight_decay": 1e-6}
+
+
 class SDDNNet(GenerativeNet):
     """Stage 1 of SDDN: the backbone's step plus the self-distillation and disentanglement modules.
 
     Per iteration, after the critic steps (:class:`GenerativeNet`):
-    :meth:`auxiliary_step` trains the embedding module and the disentangled
-    autoencoder on real seen features, on generated features of the same
-    classes and (``refine_unseen``) on generated features of random unseen
-    classes, then the TC discriminator; :meth:`generator_terms` makes the
-    generated features classified by the student, agree with the self-teacher
-    and match their class in the relation network (the self-distillation
-    conditional generation module).
+
+    - :meth:`auxiliary_step` trains the self-distillation embedding (student
+      and self-teacher, 3.3.1) on real seen features, on generated features of
+      the same classes and (``refine_unseen``) on generated features of random
+      unseen classes; in one iteration out of four it trains SDGZSL's TC
+      discriminator on the latents of the real and the generated features.
+    - :meth:`generator_terms` adds to the generator's loss the student's
+      classification and soft-label distillation of the generated features
+      (the self-distillation conditional generation module, 3.3.2), and
+      SDGZSL's disentanglement terms (3.4.1-3.4.3) on the generated and the
+      real features: reconstruction of the real feature, semantic relation
+      matching, and, in the three iterations without a discriminator step,
+      the independence term with a linear warm-up over the epochs. As in
+      SDGZSL, these terms train the autoencoder and relation network in the
+      same step as the generator (``joint_groups``), and reach the generator
+      through its features.
     """
 
     loss_names = (*GenerativeNet.loss_names, "loss_student", "loss_teacher", "loss_soft_label",
                   "loss_feature_map", "loss_reconstruction", "loss_relation",
                   "loss_independence", "loss_tc_discriminator", "loss_generated_classification",
-                  "loss_generated_soft_label", "loss_generated_relation")
+                  "loss_generated_soft_label")
+    joint_groups = ("disentangler",)
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        self._step = 0
 
     def _refines_unseen(self):
         return self.weights["refine_unseen"] and self.module_.unseen_index.numel() > 0
@@ -59,25 +80,33 @@ class SDDNNet(GenerativeNet):
             return bundle.class_semantics, y
         return bundle.seen_semantics, bundle.seen_position[y]
 
+    def _discriminator_turn(self):
+        return self._step % _DISCRIMINATOR_INTERVAL == 0
+
+    def _warm_up(self):
+        """SDGZSL's ``gamma``: 0 in the first epoch, rising linearly to 1 at the last."""
+        return (len(self.history) - 1) / max(self.max_epochs, 1)
+
     def auxiliary_step(self, X, y, attributes, fake):
         bundle, w = self.module_, self.weights
-        features, target = [X, fake], [y, y]
-        if self._refines_unseen():
-            # the paper refines "synthesized visual features of unseen classes" too
-            unseen = bundle.random_unseen(y.shape[0])
+        terms = {}
+        if w["self_distillation"]:
+            features, target = [X, fake], [y, y]
+            if self._refines_unseen():
+                # the paper refines "synthesized visual features of unseen classes" too
+                unseen = bundle.random_unseen(y.shape[0])
+                with torch.no_grad():
+                    features.append(bundle.sample(bundle.class_semantics[unseen],
+                                                  self.feedback_))
+                target.append(unseen)
+            features, target = torch.cat(features), torch.cat(target)
+            semantics, logit_target = self._logit_space(target)
+            _, terms = self_distillation_terms(bundle.embedding, features, logit_target,
+                                               semantics, w)
+            self.update("embedding", terms)
+        if w["independence"] and self._discriminator_turn():
             with torch.no_grad():
-                features.append(bundle.sample(bundle.class_semantics[unseen], self.feedback_))
-            target.append(unseen)
-        features, target = torch.cat(features), torch.cat(target)
-        semantics, logit_target = self._logit_space(target)
-        out, terms = self_distillation_terms(bundle.embedding, features, logit_target,
-                                             semantics, w)
-        (h_sem, h_res), more = disentanglement_terms(
-            bundle.autoencoder, bundle.relation, bundle.tc_discriminator,
-            out["student_features"], target, bundle.class_semantics, w)
-        terms.update(more)
-        self.update("embedding", terms)
-        if w["independence"]:
+                h_sem, h_res = bundle.autoencoder.encode(torch.cat([X, fake]))
             loss = tc_discriminator_loss(bundle.tc_discriminator, h_sem, h_res)
             self.update("discriminator", loss)
             terms["loss_tc_discriminator"] = loss
@@ -85,22 +114,30 @@ class SDDNNet(GenerativeNet):
 
     def generator_terms(self, X, y, attributes, fake):
         bundle, w = self.module_, self.weights
-        semantics, target = self._logit_space(y)
-        out = bundle.embedding(fake, semantics)
         terms = {}
-        if w["generated_classification"]:
-            terms["loss_generated_classification"] = (
-                w["generated_classification"]
-                * classification_loss(out["student_logits"], target))
-        if w["soft_label"]:
-            terms["loss_generated_soft_label"] = w["soft_label"] * soft_label_distillation_loss(
-                out["student_logits"], out["teacher_logits"], w["temperature"])
-        if w["relation"]:
-            h_sem, _ = bundle.autoencoder.encode(out["student_features"])
-            classes, column = torch.unique(y, return_inverse=True)
-            scores = bundle.relation(h_sem, bundle.class_semantics[classes])
-            terms["loss_generated_relation"] = w["relation"] * semantic_relation_matching_loss(
-                scores, column)
+        if w["self_distillation"]:
+            semantics, target = self._logit_space(y)
+            out = bundle.embedding(fake, semantics)
+            if w["generated_classification"]:
+                terms["loss_generated_classification"] = (
+                    w["generated_classification"]
+                    * classification_loss(out["student_logits"], target))
+            if w["soft_label"]:
+                terms["loss_generated_soft_label"] = (
+                    w["soft_label"] * soft_label_distillation_loss(
+                        out["student_logits"], out["teacher_logits"], w["temperature"]))
+        weights = {**w, "independence": w["independence"] * self._warm_up()}
+        independence = not self._discriminator_turn()
+        self._step += 1
+        # SDGZSL: the autoencoder reads the generated and the real feature and
+        # reconstructs the real one from both
+        for features in (fake, X) if w["disentangle"] else ():
+            _, more = disentanglement_terms(
+                bundle.autoencoder, bundle.relation, bundle.tc_discriminator, features, y,
+                bundle.class_semantics, weights, reconstruction_target=X,
+                independence=independence)
+            for name, term in more.items():
+                terms[name] = terms[name] + term if name in terms else term
         return terms
 
 
@@ -110,42 +147,51 @@ class SDDNClassifier(BaseGenerativeClassifier):
 
     On top of a feature-generating backbone (``backbone``: f-CLSWGAN,
     f-VAEGAN or TF-VAEGAN; the text we hold of the paper does not say which
-    one it used), SDDN makes visual features consistent with
-    the class semantics in two modules, trained jointly with the generator:
+    one it used), SDDN makes visual features consistent with the class
+    semantics in two modules, trained jointly with the generator. Only the
+    paper's abstract and section titles could be read; each module follows
+    the work its section title names (``docs/sddn_reference.md`` reads both
+    codes line by line):
 
-    - **Self-distillation embedding.** A student network maps a visual feature
-      to a refined feature and class logits; an auxiliary self-teacher built
-      on the student's features produces soft labels and features that
-      supervise the student (soft-label distillation, weight
+    - **Self-distillation embedding** (3.3.1-3.3.2, after FRSKD, Ji et al.
+      2021). A student network maps a visual feature to a refined feature and
+      class logits; an auxiliary self-teacher built on the student's levels
+      (FRSKD's top-down and bottom-up fusion, on vectors) produces soft labels
+      and refined levels that supervise the student (soft-label distillation,
       ``soft_label_weight``; feature-map distillation, ``feature_map_weight``).
-      It refines real seen features and generated features alike, and the
-      generator learns to produce features the student classifies correctly
+      It refines real seen and generated features alike, and the generator
+      learns to produce features the student classifies correctly
       (``generated_classification_weight``): the self-distillation conditional
       generation module.
-    - **Disentanglement network.** An autoencoder splits the refined feature
-      into a semantic-consistent latent and a residual one
+    - **Disentanglement network** (3.4.1-3.4.3, after SDGZSL, Chen et al.
+      2021, at the scale of its SUN script). An autoencoder with dropout
+      splits the visual feature, real or generated, into a semantic-consistent
+      latent and a residual one, and reconstructs the real feature from both
       (``reconstruction_weight``). A relation network matches the
       semantic-consistent latent with its class semantics (semantic relation
-      matching, ``relation_weight``), and a total-correlation discriminator
-      makes the two latents independent (``independence_weight``).
+      matching, ``relation_weight``), and a linear total-correlation
+      discriminator, stepped in one iteration out of four, makes the two
+      latents independent (``independence_weight``, warmed up linearly from 0
+      over the epochs). As in SDGZSL these terms train the autoencoder in the
+      generator's step and reach the generator through its features.
 
-    The visual feature, the refined feature and the semantic-consistent latent
-    are then fused (concatenated; see ``fusion``) to train the GZSL softmax
-    classifier on real seen and synthetic unseen samples. Every weight can be
-    set to 0 for ablation.
+    The final GZSL softmax classifier, trained on real seen and synthetic
+    unseen samples, reads what ``fusion`` names, concatenated: the visual
+    feature, the refined feature, the semantic-consistent latent of the
+    visual feature. Every weight can be set to 0 for ablation.
 
     Parameters
     ----------
 %(backbone_parameters)s
     embedding_dim : int, default=512
-        Size of the refined feature (student and self-teacher output).
-    semantic_dim : int, default=256
-        Size of the semantic-consistent latent.
-    residual_dim : int, default=256
-        Size of the residual (semantic-unrelated) latent.
-    hidden_dim : int, default=1024
-        Hidden width of the student, self-teacher, autoencoder decoder,
-        relation network and TC discriminator (the backbone's is
+        Size of the refined feature (the student's and self-teacher's last level).
+    latent_dim : int, default=2048
+        Size of each of the two latents, semantic-consistent and residual
+        (SDGZSL's ``S_dim`` and ``NS_dim``, which its code requires equal;
+        2048 in its SUN and CUB scripts).
+    hidden_dim : int, default=2048
+        Hidden width of the student and self-teacher, of the autoencoder's
+        decoder and of the relation network (SDGZSL: 2048; the backbone's is
         ``backbone__hidden_dim``).
     generated_classification_weight : float, default=0.1
         Weight of the student's classification loss on generated features,
@@ -154,15 +200,20 @@ class SDDNClassifier(BaseGenerativeClassifier):
         Weight of soft-label distillation (self-teacher -> student), on real
         and generated features.
     feature_map_weight : float, default=1.0
-        Weight of feature distillation (self-teacher features -> student features).
+        Weight of feature distillation (self-teacher levels -> student levels).
     temperature : float, default=4.0
-        Softmax temperature of soft-label distillation.
+        Softmax temperature of soft-label distillation (FRSKD's 4).
     reconstruction_weight : float, default=1.0
-        Weight of the disentangled autoencoder's reconstruction loss.
-    relation_weight : float, default=1.0
-        Weight of semantic relation matching (also applied to generated features).
-    independence_weight : float, default=0.1
-        Weight of the total-correlation (independence) loss between the latents.
+        Weight of the autoencoder's reconstruction of the real feature, from
+        the real and from the generated feature (SDGZSL: 1).
+    relation_weight : float, default=30.0
+        Weight of semantic relation matching, on the real and on the generated
+        feature (SDGZSL's ``ga``: 30 in its SUN script, 5 for CUB).
+    independence_weight : float, default=0.3
+        Weight of the independence (total-correlation) term between the
+        latents at the end of its warm-up (SDGZSL's ``beta``: 0.3 for SUN).
+    dropout : float, default=0.4
+        Dropout in the autoencoder (SDGZSL's ``ae_drop``: 0.4 for SUN, 0 for CUB).
     refine_unseen : bool, default=False
         Also train the self-distillation embedding and the disentanglement
         network, each batch, on generated features of randomly drawn unseen
@@ -172,16 +223,15 @@ class SDDNClassifier(BaseGenerativeClassifier):
         classifier's training set is built. Both read the paper's "refine ...
         synthesized visual features of unseen classes"; ``True`` costs about
         twice the time per batch.
-    fusion : {"visual+refined+semantic", "refined+semantic", "visual+semantic", \
-"visual"}, default="visual+refined+semantic"
+    fusion : {"visual+semantic", "semantic", "visual+refined+semantic", \
+"refined+semantic", "visual"}, default="visual+semantic"
         What the GZSL classifier reads, concatenated: the (scaled) visual
-        feature, the refined feature, the semantic-consistent latent. The
-        paper fuses "the consistent visual-semantic features" without saying
-        whether the original visual feature is kept; FREE, the refinement
-        SDDN builds on, keeps it. With ``"visual"`` the two modules act on the
-        classifier only through the generator they trained (the
-        self-distillation conditional generation module); search it on
-        validation data like the weights.
+        feature, the refined feature, the semantic-consistent latent of the
+        visual feature. SDGZSL's classifier reads the latent alone
+        (``"semantic"``); the paper fuses "the consistent visual-semantic
+        features" without saying which. With ``"visual"`` the two modules act
+        on the classifier only through the generator they trained. Search it
+        on validation data like the weights.
 %(common_parameters_and_attributes)s
 
     See Also
@@ -211,8 +261,8 @@ class SDDNClassifier(BaseGenerativeClassifier):
     >>> from skzsl.generative import CLSWGAN, SDDNClassifier
     >>> data = make_zsl_classification(random_state=0)
     >>> clf = SDDNClassifier(data.class_attributes, backbone=CLSWGAN(hidden_dim=64),
-    ...                      hidden_dim=64, embedding_dim=32, semantic_dim=16,
-    ...                      residual_dim=16, max_epochs=5, n_synthetic_per_class=50,
+    ...                      hidden_dim=64, embedding_dim=32, latent_dim=16,
+    ...                      max_epochs=5, n_synthetic_per_class=50,
     ...                      verbose=0, random_state=0)
     >>> clf.fit(data.X_train, data.y_train).predict(data.X_test_unseen[:3]).shape
     (3,)
@@ -222,30 +272,30 @@ class SDDNClassifier(BaseGenerativeClassifier):
     _parameter_constraints: dict = {
         **BaseGenerativeClassifier._parameter_constraints,
         **{name: [Interval(Integral, 1, None, closed="left")] for name in (
-            "embedding_dim", "semantic_dim", "residual_dim", "hidden_dim")},
+            "embedding_dim", "latent_dim", "hidden_dim")},
         **{name: [Interval(Real, 0, None, closed="left")] for name in (
             "generated_classification_weight", "soft_label_weight", "feature_map_weight",
             "reconstruction_weight", "relation_weight", "independence_weight")},
         "temperature": [Interval(Real, 0, None, closed="neither")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
         "refine_unseen": ["boolean"],
         "fusion": [StrOptions({"visual+refined+semantic", "refined+semantic",
-                               "visual+semantic", "visual"})],
+                               "visual+semantic", "semantic", "visual"})],
     }
 
     def __init__(self, class_attributes=None, *, backbone="clswgan", max_epochs=30,
-                 embedding_dim=512, semantic_dim=256, residual_dim=256, hidden_dim=1024,
+                 embedding_dim=512, latent_dim=2048, hidden_dim=2048,
                  generated_classification_weight=0.1, soft_label_weight=1.0,
                  feature_map_weight=1.0, temperature=4.0, reconstruction_weight=1.0,
-                 relation_weight=1.0, independence_weight=0.1, refine_unseen=False,
-                 fusion="visual+refined+semantic", n_synthetic_per_class=300,
+                 relation_weight=30.0, independence_weight=0.3, dropout=0.4,
+                 refine_unseen=False, fusion="visual+semantic", n_synthetic_per_class=300,
                  n_synthetic_seen_per_class=0, classifier_max_epochs=25,
                  classifier_batch_size=300, classifier_lr=1e-3, early_stopping=False,
                  validation_every=1, patience=5, seen_bias=0.0, candidates="all",
                  callbacks=None, random_state=None, device="auto", verbose=1):
         super().__init__(**self._parent_arguments(BaseGenerativeClassifier, locals()))
         self.embedding_dim = embedding_dim
-        self.semantic_dim = semantic_dim
-        self.residual_dim = residual_dim
+        self.latent_dim = latent_dim
         self.hidden_dim = hidden_dim
         self.generated_classification_weight = generated_classification_weight
         self.soft_label_weight = soft_label_weight
@@ -254,29 +304,43 @@ class SDDNClassifier(BaseGenerativeClassifier):
         self.reconstruction_weight = reconstruction_weight
         self.relation_weight = relation_weight
         self.independence_weight = independence_weight
+        self.dropout = dropout
         self.refine_unseen = refine_unseen
         self.fusion = fusion
 
     def _method_modules(self, n_features, n_attributes):
-        hidden = self.hidden_dim
+        hidden, latent = self.hidden_dim, self.latent_dim
         modules = {
             "embedding": SelfDistillationEmbedding(n_features, n_attributes, hidden,
                                                    self.embedding_dim),
-            "autoencoder": DisentangledAutoencoder(self.embedding_dim, hidden,
-                                                   self.semantic_dim, self.residual_dim),
-            "relation": RelationNet(self.semantic_dim, n_attributes, hidden),
-            "tc_discriminator": TCDiscriminator(self.semantic_dim + self.residual_dim, hidden),
+            # SDGZSL's autoencoder reads the visual feature (real and generated)
+            "autoencoder": DisentangledAutoencoder(n_features, hidden, latent, latent,
+                                                   dropout=self.dropout),
+            "relation": RelationNet(latent, n_attributes, hidden),
+            "tc_discriminator": TCDiscriminator(2 * latent),
         }
-        groups = {"embedding": ("embedding", "autoencoder", "relation"),
+        groups = {"embedding": ("embedding",), "disentangler": ("autoencoder", "relation"),
                   "discriminator": ("tc_discriminator",)}
         return modules, groups
 
+    def _method_param_groups(self):
+        return [(f"{name}.*", dict(_SDGZSL_ADAM))
+                for name in ("autoencoder", "relation", "tc_discriminator")]
+
     def _loss_weights(self):
+        parts = set(self._fusion())
         return {"generated_classification": self.generated_classification_weight,
                 "soft_label": self.soft_label_weight, "feature_map": self.feature_map_weight,
                 "temperature": self.temperature, "reconstruction": self.reconstruction_weight,
                 "relation": self.relation_weight, "independence": self.independence_weight,
-                "refine_unseen": self.refine_unseen}
+                "refine_unseen": self.refine_unseen,
+                # a module none of whose terms is on, and whose output the classifier
+                # does not read, is not trained
+                "self_distillation": bool(
+                    "refined" in parts or self.generated_classification_weight
+                    or self.soft_label_weight or self.feature_map_weight),
+                "disentangle": bool("semantic" in parts or self.reconstruction_weight
+                                    or self.relation_weight or self.independence_weight)}
 
     def _fusion(self):
         return tuple(self.fusion.split("+"))

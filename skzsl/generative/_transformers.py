@@ -375,7 +375,7 @@ class VisualSemanticDisentangler(_NeuralTransformer):
             "autoencoder": DisentangledAutoencoder(n_features, hidden, self.semantic_dim,
                                                    self.residual_dim),
             "relation": RelationNet(self.semantic_dim, n_attributes, hidden),
-            "tc_discriminator": TCDiscriminator(self.semantic_dim + self.residual_dim, hidden),
+            "tc_discriminator": TCDiscriminator(self.semantic_dim + self.residual_dim),
         }
 
     def _loss_weights(self):

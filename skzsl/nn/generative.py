@@ -226,14 +226,44 @@ class _CompatibilityHead(nn.Module):
         return self.project(features) @ class_semantics.T
 
 
-class SelfDistillationEmbedding(nn.Module):
-    """Student embedding with an auxiliary self-teacher (SDDN's self-distillation module).
+def _block(n_in, n_out):
+    """``Linear -> LeakyReLU(0.2)``: the vector analogue of FRSKD's 1x1 convolution block."""
+    return nn.Sequential(nn.Linear(n_in, n_out), nn.LeakyReLU(0.2))
 
-    The student maps a visual feature ``x`` to a refined feature ``h_S`` and
-    class logits. The auxiliary self-teacher, as in FRSKD (Ji et al. 2021),
-    is built on the student's own features: it reads ``[x, h_S]`` and produces
-    a teacher feature ``h_T`` and teacher logits, which supervise the student
-    through soft-label and feature distillation.
+
+class _FastFusion(nn.Module):
+    """FRSKD's (BiFPN's) fast normalised fusion: ``sum_k w_k x_k``, ``w = relu(p) / sum relu(p)``.
+
+    The weights ``p`` are learnt and start at one; the inputs have one shape.
+    """
+
+    def __init__(self, n_inputs, eps=1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(n_inputs))
+        self.eps = eps
+
+    def forward(self, *inputs):
+        weight = torch.relu(self.weight)
+        weight = weight / (weight.sum() + self.eps)
+        return sum(w * x for w, x in zip(weight, inputs, strict=True))
+
+
+class SelfDistillationEmbedding(nn.Module):
+    """Student embedding with an auxiliary self-teacher on its levels (SDDN 3.3.1, after FRSKD).
+
+    The student maps a visual feature ``x`` through two levels, a hidden
+    layer ``h_1`` (``hidden_dim``) and the refined feature ``h_S = h_2``
+    (``embedding_dim``), and scores classes through their semantics. The
+    auxiliary self-teacher is FRSKD's (Ji et al. 2021) BiFPN self-teacher on
+    vectors: it reads the student's levels (not the input), refines them
+    top-down and bottom-up with learnt normalised fusion weights, and scores
+    classes from its deepest refined level. Convolution blocks become
+    ``Linear -> LeakyReLU`` blocks and up/down-sampling become width-matching
+    blocks; the teacher's levels are as wide as the student's (FRSKD's
+    ``width`` is 2 on channels, which vectors do not have), so that each level
+    can be distilled entry by entry (:func:`~skzsl.nn.generative_losses.\
+feature_map_distillation_loss`). The teacher reads the student's levels
+    without a detach: its cross-entropy also trains the student, as in FRSKD.
 
     Parameters
     ----------
@@ -242,49 +272,93 @@ class SelfDistillationEmbedding(nn.Module):
     n_attributes : int
         Size of a class-semantic vector.
     hidden_dim : int
-        Hidden width of student and teacher.
+        Width of the student's hidden level (and the teacher's).
     embedding_dim : int
-        Size of the refined feature ``h_S`` (and of ``h_T``).
+        Size of the refined feature ``h_S`` (and of the teacher's deepest level).
     """
 
     def __init__(self, n_features, n_attributes, hidden_dim, embedding_dim):
         super().__init__()
-        self.student = mlp(n_features, hidden_dim, embedding_dim, output=nn.ReLU())
+        self.student_hidden = _block(n_features, hidden_dim)
+        self.student_out = nn.Sequential(nn.Linear(hidden_dim, embedding_dim), nn.ReLU())
         self.student_head = _CompatibilityHead(embedding_dim, n_attributes)
-        self.teacher = mlp(n_features + embedding_dim, hidden_dim, embedding_dim,
-                           output=nn.ReLU())
+        # lateral blocks (top-down path, and a second one for the bottom-up path)
+        self.lateral = nn.ModuleList([_block(hidden_dim, hidden_dim),
+                                      _block(embedding_dim, embedding_dim)])
+        self.lateral_bottom_up = _block(embedding_dim, embedding_dim)
+        self.up = _block(embedding_dim, hidden_dim)
+        self.down = _block(hidden_dim, embedding_dim)
+        self.top_down_fusion = _FastFusion(2)
+        self.bottom_up_fusion = _FastFusion(2)
+        self.top_down_block = _block(hidden_dim, hidden_dim)
+        self.bottom_up_block = _block(embedding_dim, embedding_dim)
         self.teacher_head = _CompatibilityHead(embedding_dim, n_attributes)
 
     def embed(self, features):
         """The refined feature ``h_S`` of each sample."""
-        return self.student(features)
+        return self.student_out(self.student_hidden(features))
+
+    def teacher(self, levels):
+        """The self-teacher's refined levels ``[t_1, t_2]`` from the student's ``[h_1, h_2]``."""
+        h1, h2 = levels
+        lateral1, lateral2 = self.lateral[0](h1), self.lateral[1](h2)
+        top_down2 = lateral2
+        top_down1 = self.top_down_block(self.top_down_fusion(lateral1, self.up(top_down2)))
+        out1 = top_down1
+        out2 = self.bottom_up_block(self.bottom_up_fusion(self.lateral_bottom_up(h2),
+                                                          self.down(out1)))
+        return [out1, out2]
 
     def forward(self, features, class_semantics):
-        h_s = self.student(features)
-        h_t = self.teacher(torch.cat([features, h_s], dim=1))
+        h1 = self.student_hidden(features)
+        h2 = self.student_out(h1)
+        teacher = self.teacher([h1, h2])
         return {
-            "student_features": h_s,
-            "student_logits": self.student_head(h_s, class_semantics),
-            "teacher_features": h_t,
-            "teacher_logits": self.teacher_head(h_t, class_semantics),
+            "student_features": h2,
+            "student_levels": [h1, h2],
+            "student_logits": self.student_head(h2, class_semantics),
+            "teacher_features": teacher[-1],
+            "teacher_levels": teacher,
+            "teacher_logits": self.teacher_head(teacher[-1], class_semantics),
         }
 
 
 class DisentangledAutoencoder(nn.Module):
-    """Autoencoder whose latent code splits into a semantic and a residual part (SDGZSL, SDDN).
+    """Autoencoder whose latent code splits into a semantic and a residual part (SDGZSL, SDDN 3.4.1).
 
-    ``encode(x) -> (h_sem, h_res)``; ``decode([h_sem, h_res]) -> x_hat``. The
-    semantic-consistent part ``h_sem`` is pushed to match class semantics by a
-    relation network; the residual part carries what the semantics do not
-    describe, kept independent of ``h_sem``.
+    SDGZSL's autoencoder (Chen et al. 2021, ``models.py``): the encoder is
+    ``Linear -> LeakyReLU(0.2) -> Dropout``, its output split into the
+    semantic-consistent latent ``h_sem`` and the residual latent ``h_res``;
+    the decoder is ``Linear(hidden) -> LeakyReLU -> Dropout -> Linear ->
+    LeakyReLU -> Dropout`` (the reference code drops out the reconstruction
+    itself too). ``encode(x) -> (h_sem, h_res)``; ``forward(x) -> (h_sem,
+    h_res, x_hat)``.
+
+    Parameters
+    ----------
+    n_features : int
+        Size of the input.
+    hidden_dim : int
+        Width of the decoder's hidden layer (SDGZSL: 2048).
+    semantic_dim, residual_dim : int
+        Sizes of the two latents (SDGZSL's SUN script: 2048 each).
+    dropout : float, default=0.0
+        Dropout after each layer (SDGZSL's ``ae_drop``: 0.4 on SUN, 0 on CUB).
+    n_out : int, default=None
+        Size of the reconstruction; ``None`` is ``n_features``.
     """
 
-    def __init__(self, n_features, hidden_dim, semantic_dim, residual_dim):
+    def __init__(self, n_features, hidden_dim, semantic_dim, residual_dim, dropout=0.0,
+                 n_out=None):
         super().__init__()
         self.semantic_dim = semantic_dim
-        self.encoder = nn.Sequential(nn.Linear(n_features, semantic_dim + residual_dim),
-                                     nn.LeakyReLU(0.2))
-        self.decoder = mlp(semantic_dim + residual_dim, hidden_dim, n_features)
+        latent = semantic_dim + residual_dim
+        self.encoder = nn.Sequential(nn.Linear(n_features, latent), nn.LeakyReLU(0.2),
+                                     nn.Dropout(dropout))
+        self.decoder = nn.Sequential(nn.Linear(latent, hidden_dim), nn.LeakyReLU(0.2),
+                                     nn.Dropout(dropout),
+                                     nn.Linear(hidden_dim, n_out or n_features),
+                                     nn.LeakyReLU(0.2), nn.Dropout(dropout))
 
     def encode(self, features):
         latent = self.encoder(features)
@@ -296,36 +370,43 @@ class DisentangledAutoencoder(nn.Module):
 
 
 class RelationNet(nn.Module):
-    """Relation network ``R([h, a_c]) -> [0, 1]``: how well a latent matches each class.
+    """Relation network ``R([h, a_c]) -> [0, 1]``: how well a latent matches each class (SDGZSL).
 
-    ``forward(h, A)`` returns a (n_samples, n_classes) matrix of relation
-    scores between every latent and every class-semantic row of ``A``.
+    SDGZSL's ``Linear(latent + attributes, hidden) -> ReLU -> Linear(1) ->
+    Sigmoid`` on every (latent, class) pair. The first layer on a
+    concatenation ``[h, a]`` is ``W_h h + W_a a + b``, so it is computed as
+    two products broadcast over the pairs, the same function at a fraction
+    of the cost (``latent`` holds ``W_h`` and ``b``, ``semantic`` ``W_a``).
+    ``forward(h, A)`` returns the (n_samples, n_classes) relation scores of
+    every latent against every class-semantic row of ``A``.
     """
 
     def __init__(self, latent_dim, n_attributes, hidden_dim):
         super().__init__()
-        self.net = mlp(latent_dim + n_attributes, hidden_dim, 1, output=nn.Sigmoid())
+        self.latent = nn.Linear(latent_dim, hidden_dim)
+        self.semantic = nn.Linear(n_attributes, hidden_dim, bias=False)
+        self.out = nn.Linear(hidden_dim, 1)
 
     def forward(self, latent, class_semantics):
-        n, c = latent.shape[0], class_semantics.shape[0]
-        pairs = torch.cat([latent.unsqueeze(1).expand(n, c, -1),
-                           class_semantics.unsqueeze(0).expand(n, c, -1)], dim=2)
-        return self.net(pairs).squeeze(2)
+        hidden = torch.relu(self.latent(latent).unsqueeze(1)
+                            + self.semantic(class_semantics).unsqueeze(0))
+        return torch.sigmoid(self.out(hidden).squeeze(2))
 
 
 class TCDiscriminator(nn.Module):
-    """Discriminator of joint vs. independently shuffled latent pairs (FactorVAE's TC trick).
+    """SDGZSL's total-correlation discriminator: ``Linear(latent, 2) -> Sigmoid``.
 
-    Its logit estimates ``log q(h_sem, h_res) / (q(h_sem) q(h_res))``, so its
-    mean over joint samples estimates the total correlation between the two.
+    Column 0 scores "joint" latent pairs ``[h_sem, h_res]`` of one sample,
+    column 1 "permuted" pairs (each part from another sample). A single
+    linear layer, as in SDGZSL's ``models.py``.
     """
 
-    def __init__(self, latent_dim, hidden_dim):
+    def __init__(self, latent_dim):
         super().__init__()
-        self.net = mlp(latent_dim, hidden_dim, 1)
+        self.net = nn.Sequential(nn.Linear(latent_dim, 2), nn.Sigmoid())
 
     def forward(self, latent):
-        return self.net(latent).squeeze(1)
+        return self.net(latent)
 
 
 class SemanticRegressor(nn.Module):
@@ -358,7 +439,7 @@ class ModuleBundle(nn.Module):
     ``"visual"`` (the features themselves), ``"decoded"`` (TF-VAEGAN's
     ``decoder.features``), ``"refined"`` (``embedding.embed``) and
     ``"semantic"`` (the semantic-consistent latent of ``autoencoder``,
-    computed from the refined features).
+    computed from the visual features, as SDGZSL's classifier reads it).
 
     :meth:`generate` runs the generator, through TF-VAEGAN's feedback loop
     when the bundle has a ``feedback`` module and a weight is given.
@@ -418,7 +499,8 @@ class ModuleBundle(nn.Module):
         named = {"visual": features}
         if "decoded" in self.fusion:
             named["decoded"] = self.decoder.features(features)
-        if {"refined", "semantic"} & set(self.fusion):
+        if "refined" in self.fusion:
             named["refined"] = self.embedding.embed(features)
-            named["semantic"] = self.autoencoder.encode(named["refined"])[0]
+        if "semantic" in self.fusion:
+            named["semantic"] = self.autoencoder.encode(features)[0]
         return torch.cat([named[part] for part in self.fusion], dim=1)

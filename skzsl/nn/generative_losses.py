@@ -200,25 +200,37 @@ def soft_label_distillation_loss(student_logits, teacher_logits, temperature=4.0
     return temperature ** 2 * kl
 
 
-def feature_map_distillation_loss(student_features, teacher_features):
-    """Feature(-map) distillation: student features regress the teacher's (SDDN 3.3.1).
+def feature_map_distillation_loss(student_levels, teacher_levels):
+    r"""Feature(-map) distillation from the self-teacher's levels to the student's (SDDN 3.3.1).
 
-    FRSKD distills feature maps by attention transfer (the channel mean of the
-    squared map, L2-normalised over positions); on a pooled feature vector (a
-    1 x 1 map) that is identically zero, so skzsl uses a vector analogue of
-    its own: the distance between L2-normalised features (see
-    ``docs/sddn_reference.md``),
+    FRSKD (Ji et al. 2021, ``distill_loss/AT.py``) distills each level's
+    feature map by attention transfer: ``at(f)``, the channel mean of the
+    squared map L2-normalised over positions, and the mean over samples and
+    positions of ``(at(f_S) - at(f_T))^2``, summed over levels. On a pooled
+    feature vector (a 1 x 1 map) ``at`` is identically 1, so skzsl reads the
+    entries of a level's vector as positions with one channel:
 
     .. math::
 
-        L_{FD} = \\frac{1}{n} \\sum_i \\Big\\lVert \\frac{h^S_i}{\\lVert h^S_i \\rVert_2}
-            - \\frac{h^T_i}{\\lVert h^T_i \\rVert_2} \\Big\\rVert_2^2
+        at(h) = \frac{h \odot h}{\lVert h \odot h \rVert_2}, \qquad
+        L_{FD} = \sum_l \frac{1}{n d_l} \sum_i
+            \big\lVert at(h^S_{l,i}) - at(h^T_{l,i}) \big\rVert_2^2
 
-    The teacher's features are detached.
+    The teacher's levels are detached (a target), as in FRSKD.
+
+    Parameters
+    ----------
+    student_levels, teacher_levels : Tensor of shape (n, d) or list of them
+        The levels of student and teacher, pairwise of one shape.
     """
-    s = F.normalize(student_features, dim=1)
-    t = F.normalize(teacher_features.detach(), dim=1)
-    return ((s - t) ** 2).sum(dim=1).mean()
+    if isinstance(student_levels, torch.Tensor):
+        student_levels, teacher_levels = [student_levels], [teacher_levels]
+    total = 0.0
+    for student, teacher in zip(student_levels, teacher_levels, strict=True):
+        s = F.normalize(student.pow(2), dim=1)
+        t = F.normalize(teacher.detach().pow(2), dim=1)
+        total = total + ((s - t) ** 2).mean()
+    return total
 
 
 def reconstruction_loss(reconstruction, target):
@@ -252,36 +264,52 @@ def semantic_relation_matching_loss(relation_scores, target):
     return F.mse_loss(relation_scores, onehot)
 
 
-def total_correlation_loss(joint_logits):
-    """Total correlation between the latent parts, estimated by a discriminator (SDDN 3.4.3).
+def total_correlation_loss(joint_scores):
+    r"""The encoder's independence term against SDGZSL's TC discriminator (SDDN 3.4.3).
 
-    With the density-ratio trick of FactorVAE (Kim & Mnih 2018), a
-    discriminator's logit on a joint sample ``[h_sem, h_res]`` estimates
-    ``log q(h_sem, h_res) - log q(h_sem) q(h_res)``, so
-
-    .. math::
-
-        TC \\approx \\frac{1}{n} \\sum_i \\mathrm{logit}\\, T([h^{sem}_i, h^{res}_i])
-
-    which the encoder minimises to make the two parts independent.
-    """
-    return joint_logits.mean()
-
-
-def total_correlation_discriminator_loss(joint_logits, permuted_logits):
-    """Loss of the TC discriminator: joint samples are class 1, row-shuffled pairs class 0.
+    SDGZSL's discriminator ``D`` outputs two sigmoid scores per latent,
+    column 0 for joint pairs ``[h_sem, h_res]`` of one sample and column 1 for
+    permuted pairs. The encoder minimises (``train.py`` L175-178)
 
     .. math::
 
-        L_T = -\\frac{1}{2n} \\sum_i \\big[\\log \\sigma(T(h_i))
-              + \\log(1 - \\sigma(T(\\pi(h)_i)))\\big]
+        L_{TC} = \frac{1}{n} \sum_i \big(D_0(h_i) - D_1(h_i)\big)
 
-    where ``pi(h)`` pairs each ``h_sem`` with the ``h_res`` of another sample.
+    that is, it makes joint latents look like independent (permuted) ones;
+    the term is bounded in [-1, 1]. SDGZSL weighs it by ``beta * gamma``,
+    ``gamma`` a warm-up from 0.
+
+    Parameters
+    ----------
+    joint_scores : Tensor of shape (n, 2)
+        ``D`` on the joint latents.
     """
-    ones = torch.ones_like(joint_logits)
-    zeros = torch.zeros_like(permuted_logits)
-    return 0.5 * (F.binary_cross_entropy_with_logits(joint_logits, ones)
-                  + F.binary_cross_entropy_with_logits(permuted_logits, zeros))
+    return (joint_scores[:, 0] - joint_scores[:, 1]).mean()
+
+
+def total_correlation_discriminator_loss(joint_scores, permuted_scores):
+    r"""Loss of SDGZSL's TC discriminator: joint pairs are class 0, permuted pairs class 1.
+
+    As SDGZSL's code (``train.py`` L185-193), cross-entropy applied to the
+    discriminator's sigmoid scores read as logits:
+
+    .. math::
+
+        L_D = \mathrm{CE}(D(h), 0) + \mathrm{CE}(D(\pi(h)), 1),\quad
+        \mathrm{CE}(s, k) = -\frac{1}{n}\sum_i \log
+            \frac{e^{s_{i,k}}}{e^{s_{i,0}} + e^{s_{i,1}}}
+
+    where ``pi(h)`` permutes ``h_sem`` and ``h_res`` over the samples
+    independently (:func:`~skzsl.nn.generative.permute_rows` on each).
+
+    Parameters
+    ----------
+    joint_scores, permuted_scores : Tensor of shape (n, 2)
+    """
+    joint = torch.zeros(joint_scores.shape[0], dtype=torch.long, device=joint_scores.device)
+    permuted = torch.ones(permuted_scores.shape[0], dtype=torch.long,
+                          device=permuted_scores.device)
+    return F.cross_entropy(joint_scores, joint) + F.cross_entropy(permuted_scores, permuted)
 
 
 def _cosine_matrix(a, b):

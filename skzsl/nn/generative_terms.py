@@ -79,16 +79,20 @@ def self_distillation_terms(embedding, features, target, class_semantics, weight
             out["student_logits"], out["teacher_logits"], weights["temperature"])
     if weights["feature_map"]:
         terms["loss_feature_map"] = weights["feature_map"] * feature_map_distillation_loss(
-            out["student_features"], out["teacher_features"])
+            out["student_levels"], out["teacher_levels"])
     return out, terms
 
 
 def disentanglement_terms(autoencoder, relation, tc_discriminator, features, target,
-                          class_semantics, weights):
-    """Weighted losses of the disentanglement network on a batch.
+                          class_semantics, weights, reconstruction_target=None,
+                          independence=True):
+    """Weighted losses of the disentanglement network on a batch (SDGZSL's terms).
 
-    The relation network matches the semantic-consistent latent against the
-    semantics of the classes present in the batch (SDGZSL's choice).
+    The autoencoder reconstructs ``reconstruction_target`` (SDGZSL: the real
+    feature, also from a generated one), the relation network matches the
+    semantic-consistent latent against the semantics of the classes present
+    in the batch, and the encoder makes the two latents look independent to
+    the TC discriminator.
 
     Parameters
     ----------
@@ -100,7 +104,13 @@ def disentanglement_terms(autoencoder, relation, tc_discriminator, features, tar
         Rows of ``class_semantics``.
     class_semantics : Tensor of shape (n_classes, n_attributes)
     weights : dict
-        ``reconstruction``, ``relation`` and ``independence``.
+        ``reconstruction``, ``relation`` and ``independence`` (the latter
+        already multiplied by any warm-up).
+    reconstruction_target : Tensor of shape (n, n_out), default=None
+        What the autoencoder reconstructs; ``None`` is ``features``.
+    independence : bool, default=True
+        Whether the independence term is on in this step (SDGZSL leaves it out
+        of the steps in which the discriminator trains).
 
     Returns
     -------
@@ -112,21 +122,25 @@ def disentanglement_terms(autoencoder, relation, tc_discriminator, features, tar
     h_sem, h_res, recon = autoencoder(features)
     terms = {}
     if weights["reconstruction"]:
+        goal = features if reconstruction_target is None else reconstruction_target
         terms["loss_reconstruction"] = (weights["reconstruction"]
-                                        * reconstruction_loss(recon, features))
+                                        * reconstruction_loss(recon, goal))
     if weights["relation"]:
         classes, column = torch.unique(target, return_inverse=True)
         scores = relation(h_sem, class_semantics[classes])
         terms["loss_relation"] = weights["relation"] * semantic_relation_matching_loss(
             scores, column)
-    if weights["independence"]:
+    if weights["independence"] and independence:
         joint = tc_discriminator(torch.cat([h_sem, h_res], dim=1))
         terms["loss_independence"] = weights["independence"] * total_correlation_loss(joint)
     return (h_sem, h_res), terms
 
 
 def tc_discriminator_loss(tc_discriminator, h_sem, h_res):
-    """The TC discriminator's loss on detached latents: joint vs. shuffled pairs.
+    """The TC discriminator's loss on detached latents: joint vs. permuted pairs (SDGZSL).
+
+    The two parts are permuted over the samples independently, as in
+    SDGZSL's ``utils.permute_dims``.
 
     Parameters
     ----------
@@ -139,5 +153,5 @@ def tc_discriminator_loss(tc_discriminator, h_sem, h_res):
     """
     h_sem, h_res = h_sem.detach(), h_res.detach()
     joint = tc_discriminator(torch.cat([h_sem, h_res], dim=1))
-    shuffled = tc_discriminator(torch.cat([h_sem, permute_rows(h_res)], dim=1))
-    return total_correlation_discriminator_loss(joint, shuffled)
+    permuted = tc_discriminator(torch.cat([permute_rows(h_sem), permute_rows(h_res)], dim=1))
+    return total_correlation_discriminator_loss(joint, permuted)

@@ -17,8 +17,7 @@ BACKBONE = dict(backbone=fast_backbone(), max_epochs=5, n_synthetic_per_class=20
 
 FAST = {
     "CLSWGANClassifier": BACKBONE,
-    "SDDNClassifier": dict(BACKBONE, hidden_dim=32, embedding_dim=16, semantic_dim=8,
-                           residual_dim=8),
+    "SDDNClassifier": dict(BACKBONE, hidden_dim=32, embedding_dim=16, latent_dim=8),
     "SemanticKDClassifier": dict(BACKBONE, hidden_dim=32),
     "SelfDistillationRefiner": dict(embedding_dim=8, hidden_dim=16, max_epochs=5, verbose=0,
                                     random_state=0, device="cpu"),

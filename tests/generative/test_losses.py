@@ -65,12 +65,27 @@ def test_soft_label_distillation_does_not_train_the_teacher():
     assert teacher.grad is None
 
 
-def test_feature_map_distillation_loss_is_scale_invariant():
-    # (1, 0) against (0, 2): unit vectors at right angles, squared distance 2
+def test_feature_map_distillation_loss_compares_normalised_squares():
+    # at(1, 0) = (1, 0) and at(0, 2) = (0, 4) / 4 = (0, 1): squared differences (1, 1),
+    # their mean over the n * d = 2 entries is 1
     assert L.feature_map_distillation_loss(t([[1.0, 0.0]]), t([[0.0, 2.0]])).item() == \
-        pytest.approx(2.0)
+        pytest.approx(1.0)
+    # scale does not matter: at(3, 0) = at(1, 0)
     assert L.feature_map_distillation_loss(t([[3.0, 0.0]]), t([[1.0, 0.0]])).item() == \
         pytest.approx(0.0)
+    # at(1, 1) = (1, 1) / sqrt(2) against (1, 0): ((1/sqrt2 - 1)^2 + 1/2) / 2 = 1 - 1/sqrt2
+    assert L.feature_map_distillation_loss(t([[1.0, 1.0]]), t([[1.0, 0.0]])).item() == \
+        pytest.approx(1 - 1 / math.sqrt(2))
+    # levels add up: 1 + (1 - 1/sqrt2)
+    loss = L.feature_map_distillation_loss([t([[1.0, 0.0]]), t([[1.0, 1.0]])],
+                                           [t([[0.0, 2.0]]), t([[1.0, 0.0]])])
+    assert loss.item() == pytest.approx(2 - 1 / math.sqrt(2))
+
+
+def test_feature_map_distillation_does_not_train_the_teacher():
+    teacher = t([[1.0, 2.0]]).requires_grad_(True)
+    L.feature_map_distillation_loss(t([[0.5, 0.5]]).requires_grad_(True), teacher).backward()
+    assert teacher.grad is None
 
 
 def test_reconstruction_loss():
@@ -84,10 +99,15 @@ def test_semantic_relation_matching_loss():
 
 
 def test_total_correlation_losses():
-    assert L.total_correlation_loss(t([1.0, 3.0])).item() == pytest.approx(2.0)
-    # logits 0: both halves are ln 2
-    loss = L.total_correlation_discriminator_loss(t([0.0]), t([0.0]))
-    assert loss.item() == pytest.approx(math.log(2))
+    # the encoder's term: mean of D_0 - D_1 = (0.8 - 0.4) / 2
+    assert L.total_correlation_loss(t([[0.9, 0.1], [0.3, 0.7]])).item() == pytest.approx(0.2)
+    # equal scores: each cross-entropy is ln 2
+    loss = L.total_correlation_discriminator_loss(t([[0.0, 0.0]]), t([[0.0, 0.0]]))
+    assert loss.item() == pytest.approx(2 * math.log(2))
+    # scores (1, 0): joint is class 0, -log(e / (e + 1)) = log(1 + 1/e); permuted is
+    # class 1, -log(1 / (e + 1)) = log(1 + e)
+    loss = L.total_correlation_discriminator_loss(t([[1.0, 0.0]]), t([[1.0, 0.0]]))
+    assert loss.item() == pytest.approx(math.log(1 + math.exp(-1)) + math.log(1 + math.e))
 
 
 def test_semantic_regularization_loss():

@@ -36,17 +36,48 @@ def test_self_distillation_embedding_scores_any_class_table():
     out = emb(torch.rand(4, 6), torch.rand(7, 3))
     assert out["student_logits"].shape == out["teacher_logits"].shape == (4, 7)
     assert out["student_features"].shape == out["teacher_features"].shape == (4, 5)
+    # FRSKD's self-teacher refines each level of the student at its width
+    assert [h.shape for h in out["student_levels"]] == [(4, 8), (4, 5)]
+    assert [h.shape for h in out["teacher_levels"]] == [(4, 8), (4, 5)]
     assert torch.equal(emb.embed(torch.ones(1, 6)), emb(torch.ones(1, 6),
                                                         torch.rand(2, 3))["student_features"])
 
 
+def test_self_teacher_reads_the_student_levels_not_the_input():
+    emb = SelfDistillationEmbedding(6, 3, 8, 5)
+    levels = [torch.rand(4, 8), torch.rand(4, 5)]
+    teacher = emb.teacher(levels)
+    # the same levels give the same teacher output, whatever input made them
+    assert all(torch.equal(a, b) for a, b in zip(teacher, emb.teacher(levels), strict=True))
+    # its cross-entropy reaches the student (no detach), as in FRSKD
+    x = torch.rand(4, 6)
+    emb(x, torch.rand(7, 3))["teacher_logits"].sum().backward()
+    assert emb.student_hidden[0].weight.grad.abs().sum() > 0
+
+
 def test_disentanglement_modules():
-    ae = DisentangledAutoencoder(6, 8, 3, 2)
+    ae = DisentangledAutoencoder(6, 8, 3, 2, dropout=0.4)
     h_sem, h_res, recon = ae(torch.rand(4, 6))
     assert h_sem.shape == (4, 3) and h_res.shape == (4, 2) and recon.shape == (4, 6)
+    assert sum(isinstance(m, torch.nn.Dropout) and m.p == 0.4 for m in ae.modules()) == 3
     scores = RelationNet(3, 5, 8)(h_sem, torch.rand(7, 5))
     assert scores.shape == (4, 7) and bool(((scores > 0) & (scores < 1)).all())
-    assert TCDiscriminator(5, 8)(torch.rand(4, 5)).shape == (4,)
+    joint = TCDiscriminator(5)(torch.rand(4, 5))
+    assert joint.shape == (4, 2) and bool(((joint > 0) & (joint < 1)).all())
+
+
+def test_relation_net_is_sdgzsls_layer_on_concatenated_pairs():
+    # the factored first layer is the same function as Linear(latent + attributes) on [h, a]
+    torch.manual_seed(0)
+    net = RelationNet(3, 5, 8)
+    h, a = torch.rand(4, 3), torch.rand(7, 5)
+    first = torch.nn.Linear(8, 8)
+    with torch.no_grad():
+        first.weight.copy_(torch.cat([net.latent.weight, net.semantic.weight], dim=1))
+        first.bias.copy_(net.latent.bias)
+    pairs = torch.cat([h.unsqueeze(1).expand(4, 7, 3), a.unsqueeze(0).expand(4, 7, 5)], dim=2)
+    explicit = torch.sigmoid(net.out(torch.relu(first(pairs)))).squeeze(2)
+    torch.testing.assert_close(net(h, a), explicit)
 
 
 def test_permute_rows_keeps_the_rows():
