@@ -25,7 +25,6 @@ from ._backbones import GenerativeNet
 from ._base import BaseGenerativeClassifier
 from ._docstrings import FRAGMENTS
 
-
 # SDGZSL steps its TC discriminator in 1 of dis_step + 1 iterations (dis_step = 3 in its
 # SUN and CUB scripts); the independence term acts in the other ones
 _DISCRIMINATOR_INTERVAL = 4

@@ -324,7 +324,7 @@ feature_map_distillation_loss`). The teacher reads the student's levels
 
 
 class DisentangledAutoencoder(nn.Module):
-    """Autoencoder whose latent code splits into a semantic and a residual part (SDGZSL, SDDN 3.4.1).
+    """Autoencoder whose latent splits into a semantic and a residual part (SDGZSL; SDDN 3.4.1).
 
     SDGZSL's autoencoder (Chen et al. 2021, ``models.py``): the encoder is
     ``Linear -> LeakyReLU(0.2) -> Dropout``, its output split into the
