@@ -105,8 +105,12 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
     - **semantic-based knowledge distillation** (``distillation_weight``),
       strengthening the generator's feature encoding: each real feature
       (teacher) passes its soft labels in semantic space, a softmax over the
-      cosine similarities of ``R(x)`` to every class vector, to the generated
-      feature of the same class (student).
+      cosine similarities of ``R(x)`` to every class vector at temperature
+      ``temperature``, to the generated feature of the same class (student).
+      The KL divergence is multiplied by ``tau * max(1, tau)``, not by
+      Hinton's ``tau^2``, so that its gradient keeps the scale of the other
+      terms below ``tau = 1`` too
+      (:func:`~skzsl.nn.generative_losses.semantic_knowledge_distillation_loss`).
 
     Unseen-class features are then synthesized and a softmax classifier is
     trained on real seen plus synthetic unseen features. Each weight can be
@@ -126,7 +130,11 @@ class SemanticKDClassifier(BaseGenerativeClassifier):
         Weight of the semantic-based knowledge distillation.
     temperature : float, default=0.1
         Temperature of the semantic soft labels (cosine similarities lie in
-        [-1, 1], so a temperature below 1 sharpens them).
+        [-1, 1], so a temperature below 1 sharpens them). The distillation
+        term is scaled by ``temperature * max(1, temperature)``: its gradient
+        with respect to the student's cosines is the difference of the soft
+        labels for any temperature up to 1 (``temperature^2`` made it ten
+        times smaller at 0.1), and Hinton's limit above.
     n_regularized_classes : int, default=16
         Unseen classes drawn per batch for the regularization and
         preservation constraints.

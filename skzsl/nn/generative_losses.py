@@ -197,7 +197,7 @@ def soft_label_distillation_loss(student_logits, teacher_logits, temperature=4.0
     log_p_student = F.log_softmax(student_logits / temperature, dim=1)
     log_p_teacher = F.log_softmax(teacher_logits.detach() / temperature, dim=1)
     kl = F.kl_div(log_p_student, log_p_teacher, reduction="batchmean", log_target=True)
-    return temperature ** 2 * kl
+    return temperature * max(1.0, temperature) * kl
 
 
 def feature_map_distillation_loss(student_levels, teacher_levels):
@@ -357,7 +357,7 @@ def semantic_preservation_loss(predicted_semantics, semantics):
 
 
 def semantic_knowledge_distillation_loss(student_semantics, teacher_semantics, class_semantics,
-                               temperature=1.0):
+                                         temperature=1.0):
     """Semantic-based knowledge distillation (Bao et al. 2025), simplest form.
 
     Soft labels are built in semantic space: the cosine similarity between a
@@ -368,8 +368,24 @@ def semantic_knowledge_distillation_loss(student_semantics, teacher_semantics, c
     .. math::
 
         p_c(r) = \\mathrm{softmax}_c\\big(\\cos(r, a_c) / \\tau\\big), \\qquad
-        L_{SKD} = \\tau^2 \\frac{1}{n} \\sum_i
+        L_{SKD} = \\tau \\max(1, \\tau)\\, \\frac{1}{n} \\sum_i
             \\mathrm{KL}\\big(p(R(x_i)) \\,\\Vert\\, p(R(\\tilde x_i))\\big)
+
+    The factor ``tau * max(1, tau)`` keeps the term's gradient at one scale
+    whatever the temperature. With ``c`` the student's cosines, ``q`` its soft
+    labels and ``p`` the teacher's, the KL's gradient with respect to ``c`` is
+    ``(q - p) / tau``: the cosines are divided by ``tau``. Below ``tau = 1``
+    (the temperatures that sharpen cosines, which lie in [-1, 1]) the factor
+    ``tau`` leaves ``q - p``, each entry in [-1, 1] at any temperature, which
+    tends as ``tau -> 0`` to the difference of the two one-hot labels. Above
+    it the soft labels flatten, ``q - p`` shrinks as ``1 / tau``, and Hinton
+    et al.'s ``tau^2`` holds the gradient at its limit, the centred difference
+    of the student's and the teacher's cosines over the ``C`` classes divided
+    by ``C``: the gradient of half the mean square of that difference, the
+    form of :func:`semantic_regularization_loss`. ``tau^2`` alone would shrink
+    the gradient in proportion to ``tau`` below 1 (tenfold at ``tau = 0.1``).
+    No factor changes one case: teacher and student both sharp on the same
+    class, where ``q - p``, and with it the term, vanishes.
 
     Parameters
     ----------
@@ -378,9 +394,10 @@ def semantic_knowledge_distillation_loss(student_semantics, teacher_semantics, c
     class_semantics : Tensor of shape (C, k)
         Class vectors the soft labels range over.
     temperature : float, default=1.0
+        ``tau``.
     """
     student = _cosine_matrix(student_semantics, class_semantics) / temperature
     teacher = _cosine_matrix(teacher_semantics.detach(), class_semantics) / temperature
     kl = F.kl_div(F.log_softmax(student, dim=1), F.log_softmax(teacher, dim=1),
                   reduction="batchmean", log_target=True)
-    return temperature ** 2 * kl
+    return temperature * max(1.0, temperature) * kl

@@ -126,10 +126,69 @@ def test_semantic_knowledge_distillation_loss():
     classes = t([[1.0, 0.0], [0.0, 1.0]])
     # teacher cosines (1, 0), student (0, 1): KL = (p - q)(1 - 0) = tanh(1/2)
     loss = L.semantic_knowledge_distillation_loss(t([[0.0, 1.0]]), t([[2.0, 0.0]]), classes,
-                                        temperature=1.0)
+                                                  temperature=1.0)
     assert loss.item() == pytest.approx(math.tanh(0.5))
     same = L.semantic_knowledge_distillation_loss(t([[1.0, 1.0]]), t([[2.0, 2.0]]), classes)
     assert same.item() == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize(("tau", "expected"), [
+    # logits: teacher (1, 0) / tau, student (0, 1) / tau; with a = 1 / tau,
+    # p = (s(a), s(-a)), q = (s(-a), s(a)) for the sigmoid s, so
+    # KL(p || q) = p1 (a - 0) + p2 (0 - a) = a (p1 - p2) = a tanh(a / 2).
+    # tau = 0.5: a = 2, KL = 2 tanh(1), factor tau * max(1, tau) = 0.5 -> tanh(1)
+    (0.5, math.tanh(1.0)),
+    # tau = 2: a = 1/2, KL = tanh(1/4) / 2, factor 2 * 2 = 4 -> 2 tanh(1/4)
+    (2.0, 2 * math.tanh(0.25)),
+    # tau = 0.1: a = 10, KL = 10 tanh(5), factor 0.1 -> tanh(5) (tau^2 gave 0.1 tanh(5))
+    (0.1, math.tanh(5.0)),
+])
+def test_semantic_knowledge_distillation_loss_by_hand(tau, expected):
+    classes = t([[1.0, 0.0], [0.0, 1.0]])
+    loss = L.semantic_knowledge_distillation_loss(t([[0.0, 3.0]]), t([[2.0, 0.0]]), classes,
+                                                  temperature=tau)
+    assert loss.item() == pytest.approx(expected)
+
+
+TEMPERATURES = (0.05, 0.1, 0.5, 1.0, 4.0)
+
+
+def test_semantic_knowledge_distillation_gradient_keeps_its_scale_across_temperatures():
+    # Student r = (0, 1) on class 2, teacher on class 1. d cos(r, e1) / dr = (1, 0) and
+    # d cos(r, e2) / dr = 0 at r = (0, 1), so |dL/dr| = |dL/dc1| = factor / tau * |q1 - p1|
+    # = factor / tau * tanh(1 / (2 tau)): tanh(1 / (2 tau)) with the factor tau for
+    # tau <= 1 (1.00, 1.00, 0.76, 0.46), tau tanh(1 / (2 tau)) with tau^2 above (0.50 at 4).
+    # With tau^2 throughout it would be tau tanh(1 / (2 tau)) everywhere, 0.05 at tau = 0.05:
+    # a spread of 10 across these temperatures instead of 2.2.
+    classes = t([[1.0, 0.0], [0.0, 1.0]])
+    norms = []
+    for tau in TEMPERATURES:
+        student = t([[0.0, 1.0]]).requires_grad_(True)
+        loss = L.semantic_knowledge_distillation_loss(student, t([[2.0, 0.0]]), classes,
+                                                      temperature=tau)
+        (grad,) = torch.autograd.grad(loss, student)
+        norms.append(grad.norm().item())
+        expected = max(1.0, tau) * math.tanh(1 / (2 * tau))
+        assert norms[-1] == pytest.approx(expected)
+    assert max(norms) <= 3 * min(norms)
+
+
+def test_semantic_knowledge_distillation_gradient_of_a_batch_does_not_vanish_at_low_tau():
+    # six rows over five classes, student and teacher drawn independently. The norms are
+    # 0.18, 0.18, 0.10, 0.057, 0.059 (a spread of 3.2: over more classes the limit above
+    # tau = 1, a cosine difference divided by C, is further from the one below); with tau^2
+    # throughout they were 0.009, 0.018, 0.050, 0.057, 0.059 (a spread of 6.5), the gradient
+    # vanishing with tau
+    rng = np.random.default_rng(0)
+    classes, teacher, student0 = (t(rng.standard_normal(shape).tolist())
+                                  for shape in ((5, 4), (6, 4), (6, 4)))
+    norms = {}
+    for tau in TEMPERATURES:
+        student = student0.clone().requires_grad_(True)
+        loss = L.semantic_knowledge_distillation_loss(student, teacher, classes, temperature=tau)
+        norms[tau] = torch.autograd.grad(loss, student)[0].norm().item()
+    assert max(norms.values()) <= 4 * min(norms.values())
+    assert norms[0.05] >= norms[1.0] / 3
 
 
 def test_weighted_l1_loss_by_hand():
