@@ -10,7 +10,7 @@ HERE = Path(__file__).resolve().parent
 # name -> module of this package; each has main(argv)
 BENCHMARKS = ("baselines", "generative", "backbones", "early_stopping", "attention", "cli",
               "parity_official", "parity_skzsl", "parity_weights", "parity_alternate",
-              "parity_trajectory", "redesign", "extraction", "ablation")
+              "parity_trajectory", "parity_sdgzsl", "redesign", "extraction", "ablation")
 
 
 def summary(name):
