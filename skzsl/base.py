@@ -65,14 +65,15 @@ def _restore_on_error(fit):
 class AtomicFitMixin:
     """Mixin that makes ``fit`` atomic: a fit that raises changes nothing.
 
-    Every ``fit`` a subclass defines is wrapped once, when the class is
-    created: the instance's attributes are saved before the call and put back
-    if it raises (``KeyboardInterrupt`` included). A fitted estimator refitted
-    with a bad argument still predicts as before; an unfitted one stays
-    unfitted. The attributes are restored, not copied deeply: a ``fit`` must
-    build new fitted objects rather than change the old ones in place, as
-    every skzsl estimator does. Every skzsl estimator has it, through
-    :class:`BaseGZSLClassifier` or its family's base class.
+    Every ``fit`` a subclass defines is wrapped once, when the class is created
+    (and every method a class names in ``_atomic_methods``, such as the
+    generative classifiers' stages): the instance's attributes are saved before
+    the call and put back if it raises (``KeyboardInterrupt`` included). A
+    fitted estimator refitted with a bad argument still predicts as before; an
+    unfitted one stays unfitted. The attributes are restored, not copied
+    deeply: a ``fit`` must build new fitted objects rather than change the old
+    ones in place, as every skzsl estimator does. Every skzsl estimator has it,
+    through :class:`BaseGZSLClassifier` or its family's base class.
 
     Examples
     --------
@@ -89,11 +90,14 @@ class AtomicFitMixin:
     True
     """
 
+    _atomic_methods = ("fit",)
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        fit = cls.__dict__.get("fit")
-        if fit is not None and not getattr(fit, "restores_on_error", False):
-            cls.fit = _restore_on_error(fit)
+        for name in cls._atomic_methods:
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "restores_on_error", False):
+                setattr(cls, name, _restore_on_error(method))
 
 
 def _check_seen_bias(seen_bias):

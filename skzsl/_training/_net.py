@@ -369,9 +369,13 @@ class NeuralEstimatorMixin:
 
 
 def _fit_checked(estimator, net, X, y):
-    """``net.fit(X, y)``, reporting a diverged loss or non-finite weights as the estimator's error.
+    """Train ``net`` on ``(X, y)``, reporting a diverged loss or non-finite weights as the
+    estimator's error.
 
-    Every optimizer step of every net checks its loss (:meth:`MultiOptimizerNet.update`);
+    ``net.partial_fit``, which initialises a net that is not yet, as ``fit``
+    does, and trains an initialised one as it is: a net handed in by the user
+    (weights or optimizer state loaded, callbacks set) keeps them. Every
+    optimizer step of every net checks its loss (:meth:`MultiOptimizerNet.update`);
     the weights are checked once at the end, for a last step that made them
     non-finite from a finite loss.
     """
@@ -383,7 +387,7 @@ def _fit_checked(estimator, net, X, y):
               "Pipeline), or clip the gradients (callbacks=[GradientNormClipping(...)]). "
               "The estimator is left as it was before fit.")
     try:
-        net.fit(X, y)
+        net.partial_fit(X, y)
     except _Diverged as diverged:
         terms = ", ".join(f"{term} = {value}" for term, value in diverged.terms.items())
         raise TrainingDivergedError(

@@ -25,7 +25,7 @@ import torch
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._training import MultiOptimizerNet
+from .._training import MultiOptimizerNet, gather
 from ..nn.generative import (
     ConditionalCritic,
     ConditionalEncoder,
@@ -483,7 +483,9 @@ class GenerativeNet(MultiOptimizerNet):
     (TF-VAEGAN), f-CLSWGAN's ``L_CLS`` through the frozen pretrained
     classifier, and :meth:`generator_terms`. With ``gp_weight_rule="adaptive"``
     the gradient-penalty weight then adapts (:func:`adapt_gp_weight`). With two
-    passes per epoch (TF-VAEGAN) the second runs through the feedback module.
+    passes per epoch (TF-VAEGAN) the second runs through the feedback module:
+    the iterations of an epoch, as many as the batch sampler yields, are split
+    into the passes equally.
 
     ``train_loss`` is the generator's objective (``objective_generator``);
     the critic's is ``objective_critic``; ``gp_weight`` records the weight.
@@ -523,10 +525,50 @@ class GenerativeNet(MultiOptimizerNet):
         """Weight of TF-VAEGAN's feedback when features are synthesized (0 without it)."""
         return self.settings_["synthesis_feedback_weight"]
 
-    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
-        super().on_epoch_begin(net, dataset_train=dataset_train, **kwargs)
-        self._iteration = 0
-        self._per_pass = -(-len(dataset_train) // self.batch_size) if dataset_train else 1
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        if training:
+            # the epoch's iterations, as the sampler gives them, are n_passes equal passes
+            self._iteration = 0
+            self._per_pass = max(-(-len(iterator) // self.settings_["n_passes"]), 1)
+        return super().run_single_epoch(iterator, training, prefix, step_fn, **fit_params)
+
+    def classifier_input(self, X):
+        """What the final classifier reads for features ``X`` of the scaled space.
+
+        ``X`` itself when the classifier reads the visual features alone
+        (``module_.fusion`` is ``("visual",)``; the net is not run), else the
+        module's fused features (TF-VAEGAN's decoder output and hidden layer,
+        SDDN's refined and semantic-consistent features) through skorch's
+        ``forward_iter``. The estimator's
+        :meth:`~skzsl.generative.CLSWGANClassifier.classifier_input` is this on
+        its scaled ``X``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+            Scaled features (the estimator's ``scaler_``), in the dtype of the
+            module's parameters.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_classifier_features)
+            In the dtype of ``X``.
+
+        Examples
+        --------
+        >>> from skzsl.datasets import make_zsl_classification
+        >>> from skzsl.generative import TFVAEGAN, CLSWGANClassifier
+        >>> data = make_zsl_classification(random_state=0)
+        >>> clf = CLSWGANClassifier(data.class_attributes, backbone=TFVAEGAN(hidden_dim=32),
+        ...                         max_epochs=1, verbose=0, random_state=0)
+        >>> net = clf.fit_generator(data.X_train, data.y_train).generator_net_
+        >>> X = clf.scaler_.transform(data.X_test_unseen[:5]).astype("float32")
+        >>> net.classifier_input(X).shape  # 20 features, 8 decoded attributes, 32 hidden
+        (5, 60)
+        """
+        if self.module_.fusion == ("visual",):
+            return X
+        return gather(self.forward_iter(X), dtype=X.dtype, n_rows=len(X))
 
     def _latent(self, X, attributes):
         """Noise of the fakes: the encoder's reparameterised latent, or prior noise."""

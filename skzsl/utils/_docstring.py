@@ -81,15 +81,6 @@ FRAGMENTS = {
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when ``X`` has string column names.
 """,
-    "method_fit_y": """
-        y : array-like of shape (n_samples,)
-            Labels; each must have a row in ``class_attributes``.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-""",
     "method_X_as_in_fit": """
         Parameters
         ----------
@@ -105,12 +96,23 @@ FRAGMENTS["method_predict"] = FRAGMENTS["method_X_as_in_fit"] + """
         y_pred : ndarray of shape (n_samples,)
             Labels from ``classes_``.
 """
-FRAGMENTS["method_fit"] = """
+_Y = """
+        y : array-like of shape (n_samples,)
+            Labels; each must have a row in ``class_attributes``.
+"""
+_RETURNS_SELF = """
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+"""
+FRAGMENTS["method_fit_y"] = _Y + _RETURNS_SELF
+FRAGMENTS["method_fit_X_y"] = """
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Features of seen-class samples.
-""" + FRAGMENTS["method_fit_y"].lstrip("\n")
+            Features of seen-class samples.""" + _Y
+FRAGMENTS["method_fit"] = FRAGMENTS["method_fit_X_y"] + _RETURNS_SELF
 
 
 def _substitute(text, fragments):
