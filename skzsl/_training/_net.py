@@ -2,7 +2,6 @@
 
 import contextlib
 import copy
-import inspect
 import math
 import warnings
 
@@ -14,6 +13,7 @@ from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 from tqdm.auto import tqdm
 
+from ..base import _ParametersMixin
 from ..exceptions import TrainingDivergedError
 from ._data import RowCopyDataset, class_balanced_loader, collate_batch
 from ._device import resolve_device, seed_from_random_state, seeded
@@ -341,8 +341,11 @@ class MultiOptimizerNet(NeuralNet):
         return value
 
 
-class NeuralEstimatorMixin:
+class NeuralEstimatorMixin(_ParametersMixin):
     """Mixin of the estimators that own skorch nets (attributes ending in ``net_``).
+
+    ``_parameter_constraints`` holds those of the parameters every neural
+    estimator takes: ``callbacks``, ``random_state``, ``device``, ``verbose``.
 
     Pickling goes through skorch: each net saves its CUDA-dependent state with
     ``torch.save`` and, loaded where CUDA is missing, maps it to the CPU (with
@@ -350,16 +353,12 @@ class NeuralEstimatorMixin:
     ``device_`` follows the nets, so it says where inference now runs.
     """
 
-    @staticmethod
-    def _parent_arguments(parent, arguments):
-        """The arguments of a subclass's ``__init__`` (its ``locals()``) that ``parent`` takes.
-
-        A family's base ``__init__`` sets the parameters its members share;
-        each member calls ``super().__init__(**self._parent_arguments(Base, locals()))``
-        and sets only its own.
-        """
-        names = inspect.signature(parent.__init__).parameters
-        return {name: arguments[name] for name in names if name != "self"}
+    _parameter_constraints: dict = {
+        "callbacks": [list, None],
+        "random_state": ["random_state"],
+        "device": [str],
+        "verbose": ["verbose"],
+    }
 
     def __setstate__(self, state):
         super().__setstate__(state)

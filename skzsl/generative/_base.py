@@ -36,15 +36,11 @@ from sklearn.utils import check_scalar
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._early_stopping import (
-    EARLY_STOPPING_CONSTRAINTS,
-    early_stopping_callbacks,
-    hold_out_validation_classes,
-)
+from .._early_stopping import early_stopping_callbacks, hold_out_validation_classes
+from .._neural import BaseNeuralGZSLClassifier
 from .._training import (
     FullBatchSampler,
     MultiOptimizerNet,
-    NeuralEstimatorMixin,
     RandomDrawBatchSampler,
     build_net,
     estimator_net,
@@ -57,7 +53,6 @@ from .._training import (
     seed_from_random_state,
     seeded,
 )
-from ..base import BaseGZSLClassifier
 from ..nn.generative import ModuleBundle, SoftmaxClassifier, init_normal_
 from ..nn.generative_losses import classification_loss
 from ..utils._docstring import fill_doc
@@ -97,7 +92,7 @@ class ClassifierNet(MultiOptimizerNet):
 
 
 @fill_doc(**FRAGMENTS)
-class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
+class BaseGenerativeClassifier(BaseNeuralGZSLClassifier):
     """Base class of the generate-then-classify estimators. Not for direct use.
 
     Its ``__init__`` sets the shared parameters; a subclass lists them in its
@@ -110,8 +105,7 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
     _net_class = GenerativeNet
     _atomic_methods = ("fit", "build_generator_net", "fit_generator", "fit_classifier")
     _parameter_constraints: dict = {
-        **BaseGZSLClassifier._parameter_constraints,
-        **EARLY_STOPPING_CONSTRAINTS,
+        **BaseNeuralGZSLClassifier._parameter_constraints,
         "backbone": [StrOptions(set(BACKBONES)), _Backbone],
         "max_epochs": [Interval(Integral, 0, None, closed="left")],
         "n_synthetic_per_class": [Interval(Integral, 0, None, closed="left")],
@@ -119,10 +113,6 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         "classifier_max_epochs": [Interval(Integral, 1, None, closed="left")],
         "classifier_batch_size": [Interval(Integral, 1, None, closed="left")],
         "classifier_lr": [Interval(Real, 0, None, closed="neither")],
-        "callbacks": [list, None],
-        "random_state": ["random_state"],
-        "device": [str],
-        "verbose": ["verbose"],
     }
 
     def __init__(self, class_attributes=None, *, backbone="clswgan", max_epochs=30,
@@ -131,23 +121,7 @@ class BaseGenerativeClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
                  early_stopping=False, validation_every=1, patience=5, seen_bias=0.0,
                  candidates="all", callbacks=None, random_state=None, device="auto",
                  verbose=1):
-        self.class_attributes = class_attributes
-        self.backbone = backbone
-        self.max_epochs = max_epochs
-        self.n_synthetic_per_class = n_synthetic_per_class
-        self.n_synthetic_seen_per_class = n_synthetic_seen_per_class
-        self.classifier_max_epochs = classifier_max_epochs
-        self.classifier_batch_size = classifier_batch_size
-        self.classifier_lr = classifier_lr
-        self.early_stopping = early_stopping
-        self.validation_every = validation_every
-        self.patience = patience
-        self.seen_bias = seen_bias
-        self.candidates = candidates
-        self.callbacks = callbacks
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
+        self._store_parameters(locals())
 
     @classmethod
     def from_preset(cls, dataset, backbone=None, **params):

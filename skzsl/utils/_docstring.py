@@ -9,6 +9,7 @@ docstrings of the methods the class defines. A module may add its own fragments
 """
 
 import inspect
+import textwrap
 
 __all__ = ["FRAGMENTS", "fill_doc"]
 
@@ -106,6 +107,18 @@ _RETURNS_SELF = """
         self : object
             The fitted estimator.
 """
+# the end of the Parameters of a GZSL classifier, the Attributes header and its attributes
+FRAGMENTS["gzsl_parameters_and_attributes"] = "\n".join([
+    FRAGMENTS["seen_bias"].strip("\n"), FRAGMENTS["candidates"].strip("\n"), "",
+    "    Attributes", "    ----------", FRAGMENTS["gzsl_attributes"].strip("\n")])
+
+# the first lines of many Examples: the synthetic data and ESZSL, the simplest GZSL classifier
+_EXAMPLE_ESZSL = """>>> from skzsl.datasets import make_zsl_classification
+>>> from skzsl.embedding import ESZSLClassifier
+>>> data = make_zsl_classification(random_state=0)
+"""
+FRAGMENTS["example_eszsl"] = textwrap.indent(_EXAMPLE_ESZSL, " " * 4)
+FRAGMENTS["method_example_eszsl"] = textwrap.indent(_EXAMPLE_ESZSL, " " * 8)
 FRAGMENTS["method_fit_y"] = _Y + _RETURNS_SELF
 FRAGMENTS["method_fit_X_y"] = """
         Parameters
