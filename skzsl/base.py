@@ -148,6 +148,12 @@ class BaseGZSLClassifier(_ParametersMixin, AtomicFitMixin, ClassifierMixin, Base
     with parameters of its own lists them all in its ``__init__``, which calls
     ``self._store_parameters(locals())``.
 
+    Parameters
+    ----------
+%(class_attributes)s
+%(seen_bias)s
+%(candidates)s
+
     Notes
     -----
     ``predict`` returns ``classes_[argmax(decision)]`` where the decision scores

@@ -430,6 +430,7 @@ class TunedSeenBiasClassifierCV(AtomicFitMixin, _ParametersMixin, MetaEstimatorM
         return self._fitted_estimator().predict(X)
 
     @available_if(_estimator_has("predict_proba"))
+    @fill_doc
     def predict_proba(self, X):
         """Class probabilities of the refitted estimator at ``best_seen_bias_``.
 
@@ -443,6 +444,7 @@ class TunedSeenBiasClassifierCV(AtomicFitMixin, _ParametersMixin, MetaEstimatorM
         return self._fitted_estimator().predict_proba(X)
 
     @available_if(_estimator_has("decision_function"))
+    @fill_doc
     def decision_function(self, X):
         """Decision scores of the refitted estimator at ``best_seen_bias_``.
 
