@@ -163,5 +163,8 @@ def test_classifier_input_of_the_stage_one_net(data):
     sddn = make(data, SDDNClassifier, fusion="visual+semantic").fit(data.X_train, data.y_train)
     raw = data.X_test_seen[:6]
     fused = sddn.generator_net_.classifier_input(sddn.scaler_.transform(raw))
-    assert fused.shape == (6, X.shape[1] + FAST["SDDNClassifier"]["semantic_dim"])
+    # the visual features, then SDDN's semantic-consistent ones: what the classifier reads
+    assert fused.shape == (6, sddn.classifier_net_.module_.linear.in_features)
+    assert fused.shape[1] > X.shape[1]
+    np.testing.assert_array_equal(fused[:, :X.shape[1]], sddn.scaler_.transform(raw))
     np.testing.assert_array_equal(fused, sddn.classifier_input(raw))
