@@ -6,12 +6,14 @@ trainval data with ``early_stopping`` on its own train/val class split
 (xlsa17's), patience equal to ``max_epochs`` so that every epoch runs: the
 early-stopping row, the best validation epoch restored by skorch's
 ``EarlyStopping``, scored on test with the seen bias chosen on the validation
-fold. Then, for each probed epoch ``e`` (``--probe-epochs``, default every
-epoch), the same estimator without early stopping is fitted for ``e`` epochs
-on the same training part (the fold's classes held out, as early stopping
-holds them out): its generator is the early-stopping run's at epoch ``e`` and
-its final classifier is trained on that epoch's synthetic features, seeded as
-the estimator does. Each records
+fold. The fit runs through the estimator's public stages
+(``build_generator_net``, ``fit_generator``, ``fit_classifier``: ``fit`` to the
+bit) so that a callback on the generator net alone keeps a copy of its weights
+after every epoch. Then, for each probed epoch ``e`` (``--probe-epochs``, default
+every epoch), that epoch's weights are loaded into the generator and
+``fit_classifier`` trains the final classifier on its synthetic features, on the
+same training part and seeded as ``fit`` does: the model a fit of ``e`` epochs
+without early stopping would give, without fitting it again. Each records
 
 - ``h_fixed``: test H with the seen bias chosen on the validation fold
   (:func:`skzsl.model_selection.select_seen_bias`' rule); read at the last
@@ -20,9 +22,8 @@ the estimator does. Each records
   over epochs is the published codes' protocol (best epoch and bias on test),
   for reference only: it uses the test labels to choose.
 
-The test split is read only to report. The probes refit from scratch (the
-public API has no hook that trains the final classifier mid-fit), so a run
-costs ``E (E + 1) / 2`` generator epochs besides the early-stopping fit's ``E``.
+The test split is read only to report. A run costs one fit and one final
+classifier per probed epoch.
 
 Usage (from the repository root)::
 
@@ -36,6 +37,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from skorch.callbacks import Callback
 
 from skzsl.generative import CLSWGANClassifier
 from skzsl.metrics import harmonic_mean, seen_unseen_curve
@@ -87,6 +89,16 @@ def _probe(est, X_val, y_val, X_test, y_test):
                                                      est.seen_classes_))
 
 
+class EpochWeights(Callback):
+    """A copy of the net's weights at the end of every epoch."""
+
+    def __init__(self):
+        self.states = []
+
+    def on_epoch_end(self, net, **kwargs):
+        self.states.append({k: v.detach().clone() for k, v in net.module_.state_dict().items()})
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = common.parser("early_stopping", __doc__)
@@ -103,29 +115,36 @@ def main(argv=None):
     X_test = np.concatenate([data.X_test_seen, data.X_test_unseen])
     y_test = np.concatenate([data.y_test_seen, data.y_test_unseen])
     splitter = validation_cv(data, random_state=0)
-    train, fold = next(splitter.split(data.X_trainval, data.y_trainval))
+    _, fold = next(splitter.split(data.X_trainval, data.y_trainval))
     X_val, y_val = data.X_trainval[fold], data.y_trainval[fold]
     est = _estimator(data, args.epochs, early_stopping=splitter, patience=args.epochs)
+    X, y = data.X_trainval, data.y_trainval
     start = time.perf_counter()
-    est.fit(data.X_trainval, data.y_trainval)
+    # fit, stage by stage, with the weights of every generator epoch kept
+    net = est.build_generator_net(X, y)
+    weights = EpochWeights()
+    net.set_params(callbacks=[*net.callbacks, ("weights", weights)])
+    est.fit_generator(X, y, generator_net=net).fit_classifier(X, y)
     seconds = time.perf_counter() - start
     # the early-stopping model: its seen bias chosen on the validation fold, then test once
     early = _probe(est, X_val, y_val, X_test, y_test)
+    best_epoch, valid_h = est.best_epoch_, [float(h) for h in net.history[:, "valid_h"]]
     rows = []
-    for epoch in args.probe_epochs or range(1, args.epochs + 1):
-        probe = _estimator(data, epoch).fit(data.X_trainval[train], data.y_trainval[train])
-        rows.append(dict(epoch=epoch, **_probe(probe, X_val, y_val, X_test, y_test)))
+    for epoch in args.probe_epochs or range(1, len(weights.states) + 1):
+        # the final classifier of a fit of `epoch` epochs: that epoch's generator
+        net.module_.load_state_dict(weights.states[epoch - 1])
+        est.fit_classifier(X, y)
+        rows.append(dict(epoch=epoch, **_probe(est, X_val, y_val, X_test, y_test)))
         print(json.dumps(rows[-1], default=float), flush=True)
     by_epoch = {r["epoch"]: r for r in rows}
     best = max(rows, key=lambda r: r["h_test_best"])
     row = dict(
         dataset=args.dataset, method="CLSWGANClassifier", max_epochs=args.epochs,
         settings={"backbone": repr(est.backbone), **SETTINGS},
-        best_validation_epoch=est.best_epoch_,
-        valid_h=[float(h) for h in est.generator_net_.history[:, "valid_h"]],
+        best_validation_epoch=best_epoch, valid_h=valid_h,
         h_early_stopping=early["h_fixed"],
         h_fixed_epochs=by_epoch.get(args.epochs, {}).get("h_fixed"),
-        h_fixed_at_best_validation_epoch=by_epoch.get(est.best_epoch_, {}).get("h_fixed"),
+        h_fixed_at_best_validation_epoch=by_epoch.get(best_epoch, {}).get("h_fixed"),
         h_test_selected=best["h_test_best"], test_selected_epoch=best["epoch"],
         per_epoch=rows, fit_seconds=seconds, machine=common.machine(), date=common.now(),
         command=common.command("early_stopping", argv))

@@ -21,6 +21,12 @@ way:
   classifier of ``fit``), with its last-epoch S / U / H at seen bias 0;
 - peak RSS of the process (``ru_maxrss``).
 
+It drives the estimator through its public stages: ``build_generator_net`` (the
+generator net ``fit`` trains, untrained), with the probe added to that net's callbacks,
+``fit_generator`` (``fit``'s stage 1, the same random draws), and, for the ZSL and GZSL
+classifiers, ``build_classifier_net`` (the final classifier's net) on the net's
+``classifier_input``.
+
 The script never reads the official code. Compare with
 ``parity_official run`` (same data, same settings); ``parity_alternate`` runs
 the official code and this one in turns, for CPU-time and memory ratios.
@@ -35,6 +41,7 @@ Usage (from the repository root; ``<workdir>`` a scratch folder)::
         --epochs 1 --seed 3483 --out <workdir>/parity_skzsl/cub_fvaegan_3483.json
 """
 
+import contextlib
 import json
 import resource
 import sys
@@ -43,21 +50,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from sklearn.base import clone
-from sklearn.preprocessing import MinMaxScaler
 from skorch.callbacks import Callback
 
-from skzsl._training import (
-    FullBatchSampler,
-    build_net,
-    gather,
-    sampler_loader,
-    seeded,
-)
 from skzsl.generative import CLSWGANClassifier, FeatureGenerator, generative_preset
-from skzsl.generative._backbones import ADAM_GAN
-from skzsl.generative._base import ClassifierNet
-from skzsl.nn.generative import SoftmaxClassifier, init_normal_
 
 from . import common
 from .standins import load_cub_standin, load_sun_attribute_benchmark
@@ -68,9 +63,10 @@ def per_class_accuracy(y_true, y_pred):
     return float(np.mean([np.mean(y_pred[y_true == c] == c) for c in classes]))
 
 
-def final_classifier_net(clf, module, tests, predict_batch_size=4096, **kwargs):
-    """The final classifier's skorch net over ``module``, as ``fit`` trains it (full
-    wrap-around batches), scoring each of ``tests`` (``{name: (X, y)}``) after every epoch.
+def final_classifier_net(clf, n_features, n_classes, tests, **params):
+    """The final classifier's net as ``fit`` trains it (``clf.build_classifier_net``: full
+    wrap-around batches), ``params`` set on it, scoring each of ``tests`` (``{name: (X,
+    y)}``) after every epoch.
 
     Returns the net (not fitted) and ``{name: accuracies}``, filled as it trains.
     """
@@ -79,26 +75,32 @@ def final_classifier_net(clf, module, tests, predict_batch_size=4096, **kwargs):
     class Score(Callback):
         def on_epoch_end(self, cls_net, **kwargs):
             for name, (X_test, y_test) in tests.items():
-                scores = gather(cls_net.forward_iter(X_test), dtype=np.float32)
+                scores = cls_net.forward(X_test).numpy()
                 accs[name].append(per_class_accuracy(y_test, scores.argmax(1)))
 
-    cls_net = build_net(ClassifierNet, module, max_epochs=clf.classifier_max_epochs,
-                        batch_size=clf.classifier_batch_size, lr=clf.classifier_lr,
-                        device=clf.device_, verbose=0, optimizer=ADAM_GAN,
-                        callbacks=[("score", Score())], predict_batch_size=predict_batch_size,
-                        iterator_train=sampler_loader,
-                        iterator_train__make_sampler=FullBatchSampler, **kwargs)
-    return cls_net, accs
+    cls_net = clf.build_classifier_net(n_features, n_classes)
+    return cls_net.set_params(callbacks=[("score", Score())], **params), accs
+
+
+@contextlib.contextmanager
+def seeded(seed):
+    """torch's global generator seeded for a block, the caller's state restored after."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
 
 
 class Probe(Callback):
     """Per generator epoch: CPU time of the epoch, then the official ZSL evaluation."""
 
-    def __init__(self, clf, data, X_scaled, y_idx, seed, gzsl_after):
+    def __init__(self, clf, data, seed, gzsl_after):
         # gzsl_after: the epoch after which the GZSL classifier runs (None: never)
         self.clf, self.data, self.seed, self.gzsl_after = clf, data, seed, gzsl_after
-        self.X_scaled, self.y_idx = X_scaled, y_idx
         self.rows = []
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        # what the net trains on: the scaled seen features and their rows of classes_
+        self.X_scaled, self.y_idx = X, y
 
     def on_epoch_begin(self, net, **kwargs):
         self.t0 = time.process_time()
@@ -108,7 +110,7 @@ class Probe(Callback):
         clf, data = self.clf, self.data
         epoch = len(net.history)
         row = {"epoch": epoch, "gen_cpu_s": gen_cpu, "gp_weight": net.gp_weight_}
-        with seeded(self.seed + epoch, clf.device_):
+        with seeded(self.seed + epoch):
             net.module_.eval()
             t0 = time.process_time()
             unseen = np.flatnonzero(~np.isin(clf.classes_, clf.seen_classes_))
@@ -136,12 +138,10 @@ class Probe(Callback):
 
     def classifier(self, net, X, y, n_classes, tests):
         """A final classifier on (X, y), test sets scored after every epoch: accuracies."""
-        clf = self.clf
-        features = clf._classifier_input(X, net)
-        tests = {name: (clf._classifier_input(X_test, net), y_test)
+        features = net.classifier_input(X)
+        tests = {name: (net.classifier_input(X_test), y_test)
                  for name, (X_test, y_test) in tests.items()}
-        module = init_normal_(SoftmaxClassifier(features.shape[1], n_classes))
-        cls_net, accs = final_classifier_net(clf, module, tests)
+        cls_net, accs = final_classifier_net(self.clf, features.shape[1], n_classes, tests)
         cls_net.fit(features, y.astype(np.int64))
         return accs
 
@@ -170,28 +170,22 @@ def official_settings(dataset, backbone):
 
 
 def setup(dataset, backbone, epochs, seed):
-    """The estimator with the official settings, its data, and ``fit``'s first steps:
-    the scaled training features and their class positions."""
+    """The estimator with the official settings, and its data."""
     data = load_sun_attribute_benchmark() if dataset == "SUN" else load_cub_standin()
     clf = CLSWGANClassifier(data.class_attributes, max_epochs=epochs, random_state=seed,
                             device="cpu", verbose=0, **official_settings(dataset, backbone))
-    X, y_idx = clf._setup_gzsl(data.X_trainval, data.y_trainval)
-    clf.backbone_ = clone(clf.backbone)
-    clf.device_ = "cpu"
-    clf.scaler_ = MinMaxScaler().fit(X)
-    return data, clf, clf.scaler_.transform(X).astype(np.float32), y_idx
+    return data, clf
 
 
 def run(backbone, epochs, seed, threads=1, dataset="SUN", gzsl=True):
     torch.set_num_threads(threads)
-    # fit's own steps, with the probe added to the generator net
-    data, clf, X_scaled, y_idx = setup(dataset, backbone, epochs, seed)
+    data, clf = setup(dataset, backbone, epochs, seed)
     t_start = time.process_time()
-    with seeded(seed, "cpu"):
-        net = clf._generator_net(X_scaled, y_idx)
-        probe = Probe(clf, data, X_scaled, y_idx, seed, gzsl_after=epochs if gzsl else None)
-        net.callbacks = [*net.callbacks, ("probe", probe)]
-        net.fit(X_scaled, y_idx.astype(np.int64))
+    # fit's generator stage, with the probe on the generator net alone
+    net = clf.build_generator_net(data.X_trainval, data.y_trainval)
+    probe = Probe(clf, data, seed, gzsl_after=epochs if gzsl else None)
+    net.set_params(callbacks=[*net.callbacks, ("probe", probe)])
+    clf.fit_generator(data.X_trainval, data.y_trainval, generator_net=net)
     return {"backbone": backbone, "dataset": dataset, "seed": seed, "epochs": probe.rows,
             "process_cpu_s": time.process_time() - t_start,
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}

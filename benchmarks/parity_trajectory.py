@@ -10,7 +10,9 @@ Generator training: skzsl's ``CLSWGANClassifier(backbone=...)`` (``--backbone``
 ``fvaegan`` or ``tfvaegan``) with the official SUN settings builds its
 networks; their weights are copied into the official ``Encoder``,
 ``Generator``, ``Discriminator_D1`` (and, for TF-VAEGAN, ``AttDec`` and
-``Feedback``). Both codes then train for ``--epochs`` epochs of ``--steps``
+``Feedback``). skzsl's net is the untrained one ``build_generator_net`` returns,
+trained by ``fit_generator`` as ``fit`` trains it, with the replayed draws as its batch
+sampler. Both codes then train for ``--epochs`` epochs of ``--steps``
 generator iterations per pass (TF-VAEGAN: a second pass through the feedback
 module) on SUN-A, each reading its own copy of the data (the script first
 checks that the scaled features and the attribute rows agree). Three streams of
@@ -143,26 +145,21 @@ def _params(module):
 
 
 def skzsl_setup(seed, backbone):
-    """The estimator, its data, its scaled training data and its generator net (not trained)."""
-    from skzsl._training import seeded
-
+    """The estimator, its data and its generator net as ``fit`` builds it (not trained)."""
     from .parity_skzsl import setup
 
-    data, clf, X_scaled, y_idx = setup("SUN", backbone, 1, seed)
-    with seeded(seed, "cpu"):
-        net = clf._generator_net(X_scaled, y_idx)
-    return data, clf, X_scaled, y_idx.astype(np.int64), net
+    data, clf = setup("SUN", backbone, 1, seed)
+    return data, clf, clf.build_generator_net(data.X_trainval, data.y_trainval)
 
 
 class _Snapshots(Callback):
-    def __init__(self, checkpoints, nets, per_pass):
+    def __init__(self, checkpoints, nets):
         self.checkpoints, self.step, self.states, self.gp = set(checkpoints), 0, {}, []
-        self.nets, self.per_pass = nets, per_pass
+        self.nets = nets
 
-    def on_epoch_begin(self, net, **kwargs):
-        # iterations per pass (TF-VAEGAN's second pass runs the feedback module): the
-        # trajectory's, as the official loop with its shortened epoch
-        net._per_pass = self.per_pass
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        # what the net trains on: the scaled features and their rows of classes_
+        self.X, self.y = X, y
 
     def on_batch_begin(self, net, **kwargs):
         self.gp.append(float(net.gp_weight_))
@@ -177,14 +174,16 @@ def skzsl_trajectory(backbone, seed, draws_seed, steps, epochs, checkpoints, fus
                      float64=False):
     """skzsl's generator net trained ``epochs`` epochs of ``steps`` iterations per pass
     on the replayed draws (``float64``: networks and data in double precision)."""
-    data, clf, X_scaled, y_idx, net = skzsl_setup(seed, backbone)
+    data, clf, net = skzsl_setup(seed, backbone)
     settings = net.backbone.settings()
     nets, per_epoch = NETS[backbone], steps * settings["n_passes"]
     total = per_epoch * epochs
-    draws = Draws(draws_seed, len(X_scaled), net.module.encoder.mean.out_features)
+    draws = Draws(draws_seed, len(data.y_trainval), net.module.encoder.mean.out_features)
     n_critic = settings["n_critic"]
 
     class Replay(torch.utils.data.Sampler):
+        # an epoch of `steps` iterations per pass (TF-VAEGAN's second pass runs the feedback
+        # module), as the official loop with its shortened epoch
         def __init__(self, n_samples, batch_size):
             pass
 
@@ -195,18 +194,18 @@ def skzsl_trajectory(backbone, seed, draws_seed, steps, epochs, checkpoints, fus
             for _ in range(per_epoch):
                 yield torch.cat([draws.index() for _ in range(n_critic)]).numpy()
 
-    snaps = _Snapshots([*checkpoints, total], nets, steps)
+    snaps = _Snapshots([*checkpoints, total], nets)
     net.set_params(iterator_train__make_sampler=Replay, optimizer__fused=fused,
-                   callbacks=[*net.callbacks, ("snapshots", snaps)])
+                   max_epochs=epochs, callbacks=[*net.callbacks, ("snapshots", snaps)])
     net.initialize()
     init = {n: _params(getattr(net.module_, n)) for n in nets}
     if float64:
         net.module_.double()  # in place: the optimizers keep their parameters
-        X_scaled = X_scaled.astype(np.float64)
     with replayed(draws):
-        net.partial_fit(X_scaled, y_idx, epochs=epochs)
+        # fit's stage 1 on this net; the features reach it in its parameters' dtype
+        clf.fit_generator(data.X_trainval, data.y_trainval, generator_net=net)
     return {"init": init, "states": snaps.states, "gp": snaps.gp, "draws": dict(draws.count),
-            "net": net, "clf": clf, "data": data, "X": X_scaled, "y": y_idx, "total": total}
+            "net": net, "clf": clf, "data": data, "X": snaps.X, "y": snaps.y, "total": total}
 
 
 # ------------------------------------------------------------------------ official side
@@ -470,8 +469,8 @@ class ZSLProbe:
         with self.loaded(state) as net:
             X_syn, y_syn = FeatureGenerator(net, clf.class_attributes_, None).sample_counts(
                 counts, self.seed)
-            X_syn = clf._classifier_input(X_syn.astype(np.float32), net)
-            X_test = clf._classifier_input(self.X_test, net)
+            X_syn = net.classifier_input(X_syn.astype(np.float32))
+            X_test = net.classifier_input(self.X_test)
         return X_syn, np.searchsorted(self.unseen, y_syn), X_test
 
     def initial(self, n_features):
@@ -486,18 +485,17 @@ class ZSLProbe:
 
     def accuracies(self, X_syn, column, X_test):
         """Test-unseen accuracy after each classifier epoch, and the trained layer."""
-        from skzsl.nn.generative import SoftmaxClassifier
-
         from .parity_skzsl import final_classifier_net
 
-        module = SoftmaxClassifier(X_syn.shape[1], len(self.unseen))
+        # per-tensor Adam as the official classifier; scored in batches of its batch size
+        cls_net, accs = final_classifier_net(
+            self.clf, X_syn.shape[1], len(self.unseen), {"t1": (X_test, self.y_test)},
+            optimizer__fused=False, iterator_valid__batch_size=self.clf.classifier_batch_size)
+        module = cls_net.module
         weight, bias = self.initial(X_syn.shape[1])
         with torch.no_grad():
             module.linear.weight.copy_(weight)
             module.linear.bias.copy_(bias)
-        # per-tensor Adam as the official classifier; scored in batches of its batch size
-        cls_net, accs = final_classifier_net(self.clf, module, {"t1": (X_test, self.y_test)},
-                                             predict_batch_size=None, optimizer__fused=False)
         perms = torch.Generator().manual_seed(self.draws_seed)
         randperm = torch.randperm
         # the official next_batch permutes the already permuted data (train_X[perm]) at

@@ -19,6 +19,7 @@ estimator as it was before the call.
 """
 
 import functools
+import inspect
 from numbers import Real
 
 import numpy as np
@@ -62,38 +63,67 @@ def _restore_on_error(fit):
     return atomic_fit
 
 
+@fill_doc
 class AtomicFitMixin:
     """Mixin that makes ``fit`` atomic: a fit that raises changes nothing.
 
-    Every ``fit`` a subclass defines is wrapped once, when the class is
-    created: the instance's attributes are saved before the call and put back
-    if it raises (``KeyboardInterrupt`` included). A fitted estimator refitted
-    with a bad argument still predicts as before; an unfitted one stays
-    unfitted. The attributes are restored, not copied deeply: a ``fit`` must
-    build new fitted objects rather than change the old ones in place, as
-    every skzsl estimator does. Every skzsl estimator has it, through
-    :class:`BaseGZSLClassifier` or its family's base class.
+    Every ``fit`` a subclass defines is wrapped once, when the class is created
+    (and every method a class names in ``_atomic_methods``, such as the
+    generative classifiers' stages): the instance's attributes are saved before
+    the call and put back if it raises (``KeyboardInterrupt`` included). A
+    fitted estimator refitted with a bad argument still predicts as before; an
+    unfitted one stays unfitted. The attributes are restored, not copied
+    deeply: a ``fit`` must build new fitted objects rather than change the old
+    ones in place, as every skzsl estimator does. Every skzsl estimator has it,
+    through :class:`BaseGZSLClassifier` or its family's base class.
 
     Examples
     --------
-    >>> from skzsl.datasets import make_zsl_classification
-    >>> from skzsl.embedding import ESZSLClassifier
-    >>> d = make_zsl_classification(random_state=0)
-    >>> clf = ESZSLClassifier(d.class_attributes).fit(d.X_train, d.y_train)
-    >>> before = clf.predict(d.X_test_unseen)
+    A refit with a label outside the table fails, and the model predicts as before:
+
+%(example_eszsl)s
+    >>> clf = ESZSLClassifier(data.class_attributes).fit(data.X_train, data.y_train)
+    >>> before = clf.predict(data.X_test_unseen)
     >>> try:
-    ...     clf.fit(d.X_train, ["no such class"] * len(d.y_train))
+    ...     clf.fit(data.X_train, ["no such class"] * len(data.y_train))
     ... except ValueError:
     ...     pass
-    >>> bool((clf.predict(d.X_test_unseen) == before).all())
+    >>> bool((clf.predict(data.X_test_unseen) == before).all())
     True
     """
 
+    _atomic_methods = ("fit",)
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        fit = cls.__dict__.get("fit")
-        if fit is not None and not getattr(fit, "restores_on_error", False):
-            cls.fit = _restore_on_error(fit)
+        for name in cls._atomic_methods:
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "restores_on_error", False):
+                setattr(cls, name, _restore_on_error(method))
+
+
+class _ParametersMixin:
+    """What an ``__init__`` does with its parameters, written once.
+
+    A scikit-learn ``__init__`` lists every parameter in its signature and
+    stores each, unchanged, as the attribute of the same name; nothing else.
+    ``self._store_parameters(locals())``, its first statement, does exactly
+    that. A family's member may instead call its base's ``__init__`` with
+    ``super().__init__(**self._parent_arguments(Base, locals()))`` and set its
+    own parameters after.
+    """
+
+    def _store_parameters(self, arguments):
+        """Set each argument of the calling ``__init__`` (its ``locals()``) as an attribute."""
+        for name, value in arguments.items():
+            if name not in ("self", "__class__"):
+                setattr(self, name, value)
+
+    @staticmethod
+    def _parent_arguments(parent, arguments):
+        """The arguments of a member's ``__init__`` (its ``locals()``) that ``parent`` takes."""
+        names = inspect.signature(parent.__init__).parameters
+        return {name: arguments[name] for name in names if name != "self"}
 
 
 def _check_seen_bias(seen_bias):
@@ -110,11 +140,19 @@ def _check_seen_bias(seen_bias):
 
 
 @fill_doc
-class BaseGZSLClassifier(AtomicFitMixin, ClassifierMixin, BaseEstimator):
+class BaseGZSLClassifier(_ParametersMixin, AtomicFitMixin, ClassifierMixin, BaseEstimator):
     """Base class for generalized zero-shot classifiers.
 
     Not meant to be used directly: subclasses add the method. Every subclass
-    takes ``class_attributes``, ``seen_bias`` and ``candidates``.
+    takes ``class_attributes``, ``seen_bias`` and ``candidates``; a subclass
+    with parameters of its own lists them all in its ``__init__``, which calls
+    ``self._store_parameters(locals())``.
+
+    Parameters
+    ----------
+%(class_attributes)s
+%(seen_bias)s
+%(candidates)s
 
     Notes
     -----
@@ -132,10 +170,6 @@ class BaseGZSLClassifier(AtomicFitMixin, ClassifierMixin, BaseEstimator):
     >>> import numpy as np
     >>> from skzsl.base import BaseGZSLClassifier
     >>> class DotProductClassifier(BaseGZSLClassifier):
-    ...     def __init__(self, class_attributes=None, *, seen_bias=0.0, candidates="all"):
-    ...         self.class_attributes = class_attributes
-    ...         self.seen_bias = seen_bias
-    ...         self.candidates = candidates
     ...     def fit(self, X, y):
     ...         self._setup_gzsl(X, y)
     ...         return self
@@ -158,6 +192,9 @@ class BaseGZSLClassifier(AtomicFitMixin, ClassifierMixin, BaseEstimator):
 
     # shape of one sample: 1 for feature vectors, 2 for region features
     _sample_ndim = 1
+
+    def __init__(self, class_attributes=None, *, seen_bias=0.0, candidates="all"):
+        self._store_parameters(locals())
 
     def _setup_gzsl(self, X, y, **check_params):
         """Validate X, y and the class table; set the class bookkeeping.
@@ -222,12 +259,10 @@ class BaseGZSLClassifier(AtomicFitMixin, ClassifierMixin, BaseEstimator):
 
         Examples
         --------
-        >>> from skzsl.datasets import make_zsl_classification
-        >>> from skzsl.embedding import ESZSLClassifier
-        >>> d = make_zsl_classification(random_state=0)
-        >>> clf = ESZSLClassifier(d.class_attributes, seen_bias=1.0).fit(d.X_train, d.y_train)
-        >>> clf.compatibility_scores(d.X_test_unseen).shape == (len(d.X_test_unseen),
-        ...                                                    len(clf.classes_))
+%(method_example_eszsl)s
+        >>> clf = ESZSLClassifier(data.class_attributes, seen_bias=1.0)
+        >>> scores = clf.fit(data.X_train, data.y_train).compatibility_scores(data.X_test_unseen)
+        >>> scores.shape == (len(data.X_test_unseen), len(clf.classes_))
         True
         """
         check_is_fitted(self)

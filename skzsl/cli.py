@@ -288,6 +288,92 @@ def _positive_int(text):
     return value
 
 
+# The options of each command: flag, help (it ends with the default, or "(required)") and,
+# where argparse's defaults (a string, default None) do not do, its settings.
+_BENCHMARK_OPTIONS = (
+    ("--dataset",
+     "'moving-digits' (embedded: digits at random places on a canvas, regions for the "
+     "attention methods), 'digits' (embedded, centred), 'synthetic', or an xlsa17 name "
+     f"({', '.join(XLSA17)}) read from --data-home (default: moving-digits)",
+     dict(default="moving-digits")),
+    ("--data-home", "folder holding the xlsa17 data (default: $SKZSL_DATA, else ~/skzsl_data)"),
+    ("--features",
+     "your own features for an xlsa17 dataset: a .npy (n_images x d, or region maps) or .mat "
+     "file in res101.mat row order, such as 'skzsl extract' writes (default: res101.mat)"),
+    ("--semantics",
+     "class table of an xlsa17 dataset: att, original_att or sent (CUB only) (default: att)"),
+    ("--methods",
+     f"comma-separated, from: {', '.join(METHOD_NAMES)} (default: {','.join(DEFAULT_METHODS)})",
+     dict(default=",".join(DEFAULT_METHODS))),
+    ("--full",
+     "the full-size settings and grids instead of the CPU-budget ones (neural fits then take "
+     "many times longer on a CPU) (default: off)",
+     dict(action="store_true")),
+    ("--grid",
+     "override the search grid of every method: 'param=v1,v2;param2=v3' (default: each "
+     "method's own grid)"),
+    ("--random-state",
+     "seed of the validation split, the estimators and the moving-digits offsets (default: 0)",
+     dict(type=int, default=0)),
+    ("--n-jobs",
+     "parallel fits during selection, joblib style, -1 for all cores (default: one at a time)",
+     dict(type=int)),
+    ("--threads",
+     "threads for BLAS, OpenMP and torch; 1 is much faster when other jobs share the cores "
+     "(default: the libraries' own choice)",
+     dict(type=_positive_int)),
+    ("--output", "also write the rows to this .csv or .json file (default: none)"),
+    ("--quiet", "no progress lines or epoch bars (default: off)", dict(action="store_true")),
+)
+_EXTRACT_OPTIONS = (
+    ("--dataset", "the benchmark (required)", dict(required=True, choices=IMAGE_DATASETS)),
+    ("--image-root",
+     "the official image release: CUB_200_2011/ (images/), Animals_with_Attributes2/ "
+     "(JPEGImages/), SUN (images/) or the flowers (jpg/) (required)",
+     dict(required=True)),
+    ("--output", "the .npy file to write (required)", dict(required=True)),
+    ("--data-home",
+     "folder holding the xlsa17 data, whose res101.mat gives the image order (default: "
+     "$SKZSL_DATA, else ~/skzsl_data)"),
+    ("--image-files",
+     "a text file listing the images in row order, one a line, instead of res101.mat "
+     "(default: res101.mat's list)"),
+    ("--output-kind",
+     "pooled vectors (n x C, the res101.mat features) or region maps (n x C x H x W, for "
+     "MSDN) (default: pooled)",
+     dict(choices=("pooled", "regions"), default="pooled")),
+    ("--backbone", "a torchvision classification model (default: resnet101)",
+     dict(default="resnet101")),
+    ("--weights",
+     "torchvision weights name (DEFAULT: torchvision's newest), 'none' for random weights "
+     "(seeded), or the path of a state dict file (default: IMAGENET1K_V1, the ImageNet "
+     "weights of the references, downloaded on first use)",
+     dict(default="IMAGENET1K_V1")),
+    ("--image-size",
+     "side of the square network input (default: 224 for pooled, 448 for regions)",
+     dict(type=_positive_int)),
+    ("--resize-size",
+     "shorter image side before the centre crop (default: the image size)",
+     dict(type=_positive_int)),
+    ("--batch-size", "images per forward pass (default: 32)",
+     dict(type=_positive_int, default=32)),
+    ("--n-jobs", "processes that decode images, -1 for all cores (default: 1)",
+     dict(type=int)),
+    ("--device", "torch device (default: auto, CUDA when present)", dict(default="auto")),
+    ("--skip-unreadable",
+     "give a missing or unreadable image a NaN row and list it, instead of stopping "
+     "(default: off)",
+     dict(action="store_true")),
+    ("--overwrite", "replace a finished output file (default: off)", dict(action="store_true")),
+    ("--quiet", "no progress bar (default: off)", dict(action="store_true")),
+)
+
+
+def _add_options(parser, options):
+    for flag, text, *settings in options:
+        parser.add_argument(flag, help=text, **(settings[0] if settings else {}))
+
+
 def build_parser():
     """The argument parser of the ``skzsl`` command."""
     parser = argparse.ArgumentParser(
@@ -304,44 +390,7 @@ def build_parser():
                     "validation classes drawn from the training classes only, refit on all "
                     "training classes, and print ZSL T1, GZSL S/U/H, AUSUC and fit seconds "
                     "from one evaluation on test. Test data never take part in a choice.")
-    bench.add_argument("--dataset", default="moving-digits",
-                       help="'moving-digits' (embedded: digits at random places on a canvas, "
-                            "regions for the attention methods), 'digits' (embedded, centred), "
-                            "'synthetic', or an xlsa17 name "
-                            f"({', '.join(XLSA17)}) read from --data-home "
-                            "(default: moving-digits)")
-    bench.add_argument("--data-home", default=None,
-                       help="folder holding the xlsa17 data "
-                            "(default: $SKZSL_DATA, else ~/skzsl_data)")
-    bench.add_argument("--features", default=None,
-                       help="your own features for an xlsa17 dataset: a .npy (n_images x d, "
-                            "or region maps) or .mat file in res101.mat row order, such as "
-                            "'skzsl extract' writes (default: res101.mat)")
-    bench.add_argument("--semantics", default=None,
-                       help="class table of an xlsa17 dataset: att, original_att or sent "
-                            "(CUB only) (default: att)")
-    bench.add_argument("--methods", default=",".join(DEFAULT_METHODS),
-                       help="comma-separated, from: " + ", ".join(METHOD_NAMES)
-                            + f" (default: {','.join(DEFAULT_METHODS)})")
-    bench.add_argument("--full", action="store_true",
-                       help="the full-size settings and grids instead of the CPU-budget ones "
-                            "(neural fits then take many times longer on a CPU) (default: off)")
-    bench.add_argument("--grid", default=None,
-                       help="override the search grid of every method: "
-                            "'param=v1,v2;param2=v3' (default: each method's own grid)")
-    bench.add_argument("--random-state", type=int, default=0,
-                       help="seed of the validation split, the estimators and the "
-                            "moving-digits offsets (default: 0)")
-    bench.add_argument("--n-jobs", type=int, default=None,
-                       help="parallel fits during selection, joblib style, -1 for all "
-                            "cores (default: one at a time)")
-    bench.add_argument("--threads", type=_positive_int, default=None,
-                       help="threads for BLAS, OpenMP and torch; 1 is much faster when other "
-                            "jobs share the cores (default: the libraries' own choice)")
-    bench.add_argument("--output", default=None,
-                       help="also write the rows to this .csv or .json file (default: none)")
-    bench.add_argument("--quiet", action="store_true",
-                       help="no progress lines or epoch bars (default: off)")
+    _add_options(bench, _BENCHMARK_OPTIONS)
     _add_extract_parser(sub)
     return parser
 
@@ -354,51 +403,7 @@ def _add_extract_parser(sub):
                     "and write them to a .npy file in res101.mat row order, for "
                     "'skzsl benchmark --features'. An interrupted run continues when started "
                     "again. Needs torchvision: pip install \"skzsl[vision]\".")
-    extract.add_argument("--dataset", required=True, choices=IMAGE_DATASETS,
-                         help="the benchmark (required)")
-    extract.add_argument("--image-root", required=True,
-                         help="the official image release: CUB_200_2011/ (images/), "
-                              "Animals_with_Attributes2/ (JPEGImages/), SUN (images/) or "
-                              "the flowers (jpg/) (required)")
-    extract.add_argument("--output", required=True,
-                         help="the .npy file to write (required)")
-    extract.add_argument("--data-home", default=None,
-                         help="folder holding the xlsa17 data, whose res101.mat gives the "
-                              "image order (default: $SKZSL_DATA, else ~/skzsl_data)")
-    extract.add_argument("--image-files", default=None,
-                         help="a text file listing the images in row order, one a line, "
-                              "instead of res101.mat (default: res101.mat's list)")
-    extract.add_argument("--output-kind", choices=("pooled", "regions"), default="pooled",
-                         help="pooled vectors (n x C, the res101.mat features) or region maps "
-                              "(n x C x H x W, for MSDN) (default: pooled)")
-    extract.add_argument("--backbone", default="resnet101",
-                         help="a torchvision classification model (default: resnet101)")
-    extract.add_argument("--weights", default="IMAGENET1K_V1",
-                         help="torchvision weights name (DEFAULT: torchvision's newest), "
-                              "'none' for random weights (seeded), or the path of a state dict "
-                              "file "
-                              "(default: IMAGENET1K_V1, the ImageNet weights of the references, "
-                              "downloaded on first use)")
-    extract.add_argument("--image-size", type=_positive_int, default=None,
-                         help="side of the square network input (default: 224 for pooled, "
-                              "448 for regions)")
-    extract.add_argument("--resize-size", type=_positive_int, default=None,
-                         help="shorter image side before the centre crop (default: the "
-                              "image size)")
-    extract.add_argument("--batch-size", type=_positive_int, default=32,
-                         help="images per forward pass (default: 32)")
-    extract.add_argument("--n-jobs", type=int, default=None,
-                         help="processes that decode images, -1 for all cores (default: 1)")
-    extract.add_argument("--device", default="auto",
-                         help="torch device (default: auto, CUDA when present)")
-    extract.add_argument("--skip-unreadable", action="store_true",
-                         help="give a missing or unreadable image a NaN row and list it, "
-                              "instead of stopping (default: off)")
-    extract.add_argument("--overwrite", action="store_true",
-                         help="replace a finished output file (default: off)")
-    extract.add_argument("--quiet", action="store_true",
-                         help="no progress bar (default: off)")
-
+    _add_options(extract, _EXTRACT_OPTIONS)
 
 def main(argv=None):
     """Entry point of the ``skzsl`` command.

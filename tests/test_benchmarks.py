@@ -1,5 +1,6 @@
 """The benchmarks: one runner, every benchmark importable and its --help working,
-and no private skzsl name imported (the benchmarks use the public API)."""
+no private skzsl name imported and no skzsl class subclassed (the benchmarks use the
+public API)."""
 
 import ast
 import importlib
@@ -16,18 +17,6 @@ BENCH = REPO / "benchmarks"
 pytest.importorskip("torch")
 
 from benchmarks.__main__ import BENCHMARKS  # noqa: E402
-
-# Private skzsl names the white-box parity scripts still import, and why: they rebuild
-# ``fit``'s generator net outside ``fit`` (to copy weights into the official networks and
-# replay draws) and the final classifier net as ``fit`` trains it (to score every epoch the
-# official way). No public API offers either; this list must only shrink.
-KNOWN_PRIVATE = {
-    "parity_skzsl.py": {"skzsl._training.FullBatchSampler", "skzsl._training.build_net",
-                        "skzsl._training.gather", "skzsl._training.sampler_loader",
-                        "skzsl._training.seeded", "skzsl.generative._backbones.ADAM_GAN",
-                        "skzsl.generative._base.ClassifierNet"},
-    "parity_trajectory.py": {"skzsl._training.seeded"},
-}
 
 
 def _env():
@@ -59,9 +48,22 @@ def test_every_benchmark_module_is_listed_and_imports():
         assert name in helpers or callable(module.main)
 
 
-def test_no_private_skzsl_import_and_no_sys_path_edit():
+def _skzsl_subclasses(path):
+    """Classes of ``path`` that subclass a name imported from skzsl (or ``skzsl.<...>``)."""
+    tree = ast.parse(path.read_text())
+    imported = {alias.asname or alias.name for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                and node.module.split(".")[0] == "skzsl" for alias in node.names}
+    return {node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+            and any(isinstance(base, ast.Name) and base.id in imported
+                    or ast.unparse(base).startswith("skzsl.") for base in node.bases)}
+
+
+def test_no_private_skzsl_import_no_subclass_and_no_sys_path_edit():
+    # the benchmarks, the white-box parity scripts included, use the public API only
     for path in sorted(BENCH.glob("*.py")):
-        assert _private_imports(path) == KNOWN_PRIVATE.get(path.name, set()), path.name
+        assert _private_imports(path) == set(), path.name
+        assert _skzsl_subclasses(path) == set(), path.name
         assert "sys.path" not in path.read_text(), path.name
 
 
@@ -95,3 +97,17 @@ def test_every_benchmark_help():
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == [w for name in BENCHMARKS for w in (name, "ok")]
+
+
+def test_the_public_api_check_finds_what_it_forbids(tmp_path):
+    script = tmp_path / "bench.py"
+    script.write_text("import skzsl.generative._base\n"
+                      "from skzsl._training import seeded\n"
+                      "from skzsl.generative import CLSWGANClassifier, _private\n"
+                      "import skzsl.generative\n"
+                      "class Probed(CLSWGANClassifier): pass\n"
+                      "class Also(skzsl.generative.SDDNClassifier): pass\n"
+                      "class Fine(object): pass\n")
+    assert _private_imports(script) == {"skzsl.generative._base", "skzsl._training.seeded",
+                                        "skzsl.generative._private"}
+    assert _skzsl_subclasses(script) == {"Probed", "Also"}

@@ -32,7 +32,14 @@ from ._data import (
     sampler_loader,
     to_numpy,
 )
-from ._device import available_devices, resolve_device, seed_from_random_state, seeded
+from ._device import (
+    available_devices,
+    resolve_device,
+    resumed,
+    rng_state,
+    seed_from_random_state,
+    seeded,
+)
 from ._net import (
     EpochProgressBar,
     MultiOptimizerNet,
@@ -63,6 +70,8 @@ __all__ = [
     "available_devices",
     "gather",
     "resolve_device",
+    "resumed",
+    "rng_state",
     "seed_from_random_state",
     "seeded",
     "to_numpy",

@@ -7,7 +7,8 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
-__all__ = ["available_devices", "resolve_device", "seed_from_random_state", "seeded"]
+__all__ = ["available_devices", "resolve_device", "resumed", "rng_state",
+           "seed_from_random_state", "seeded"]
 
 
 def available_devices():
@@ -63,9 +64,34 @@ def seeded(seed, device="cpu"):
     generator; forking it keeps ``random_state`` reproducible without changing
     the caller's random stream.
     """
-    devices = [torch.device(device).index or 0] if str(device).startswith("cuda") else []
-    with torch.random.fork_rng(devices=devices):
+    with torch.random.fork_rng(devices=_cuda_devices(device)):
         torch.manual_seed(seed)
+        yield
+
+
+def _cuda_devices(device):
+    return [torch.device(device).index or 0] if str(device).startswith("cuda") else []
+
+
+def rng_state(device="cpu"):
+    """The state of torch's global generators that :func:`seeded` forks (CPU, and CUDA's).
+
+    Taken at the end of a :func:`seeded` block, it lets a later block go on
+    with the same random stream (:func:`resumed`).
+    """
+    return (torch.get_rng_state(),
+            [torch.cuda.get_rng_state(index) for index in _cuda_devices(device)])
+
+
+@contextlib.contextmanager
+def resumed(state, device="cpu"):
+    """Run a block from a :func:`rng_state`, restoring the caller's generators after."""
+    cpu, cuda = state
+    devices = _cuda_devices(device)
+    with torch.random.fork_rng(devices=devices):
+        torch.set_rng_state(cpu)
+        for index, value in zip(devices, cuda, strict=True):
+            torch.cuda.set_rng_state(value, index)
         yield
 
 

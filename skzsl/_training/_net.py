@@ -2,7 +2,6 @@
 
 import contextlib
 import copy
-import inspect
 import math
 import warnings
 
@@ -14,6 +13,7 @@ from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 from tqdm.auto import tqdm
 
+from ..base import _ParametersMixin
 from ..exceptions import TrainingDivergedError
 from ._data import RowCopyDataset, class_balanced_loader, collate_batch
 from ._device import resolve_device, seed_from_random_state, seeded
@@ -345,8 +345,11 @@ class MultiOptimizerNet(NeuralNet):
         return value
 
 
-class NeuralEstimatorMixin:
+class NeuralEstimatorMixin(_ParametersMixin):
     """Mixin of the estimators that own skorch nets (attributes ending in ``net_``).
+
+    ``_parameter_constraints`` holds those of the parameters every neural
+    estimator takes: ``callbacks``, ``random_state``, ``device``, ``verbose``.
 
     Pickling goes through skorch: each net saves its CUDA-dependent state with
     ``torch.save`` and, loaded where CUDA is missing, maps it to the CPU (with
@@ -354,16 +357,12 @@ class NeuralEstimatorMixin:
     ``device_`` follows the nets, so it says where inference now runs.
     """
 
-    @staticmethod
-    def _parent_arguments(parent, arguments):
-        """The arguments of a subclass's ``__init__`` (its ``locals()``) that ``parent`` takes.
-
-        A family's base ``__init__`` sets the parameters its members share;
-        each member calls ``super().__init__(**self._parent_arguments(Base, locals()))``
-        and sets only its own.
-        """
-        names = inspect.signature(parent.__init__).parameters
-        return {name: arguments[name] for name in names if name != "self"}
+    _parameter_constraints: dict = {
+        "callbacks": [list, None],
+        "random_state": ["random_state"],
+        "device": [str],
+        "verbose": ["verbose"],
+    }
 
     def __setstate__(self, state):
         super().__setstate__(state)
@@ -373,9 +372,13 @@ class NeuralEstimatorMixin:
 
 
 def _fit_checked(estimator, net, X, y):
-    """``net.fit(X, y)``, reporting a diverged loss or non-finite weights as the estimator's error.
+    """Train ``net`` on ``(X, y)``, reporting a diverged loss or non-finite weights as the
+    estimator's error.
 
-    Every optimizer step of every net checks its loss (:meth:`MultiOptimizerNet.update`);
+    ``net.partial_fit``, which initialises a net that is not yet, as ``fit``
+    does, and trains an initialised one as it is: a net handed in by the user
+    (weights or optimizer state loaded, callbacks set) keeps them. Every
+    optimizer step of every net checks its loss (:meth:`MultiOptimizerNet.update`);
     the weights are checked once at the end, for a last step that made them
     non-finite from a finite loss.
     """
@@ -387,7 +390,7 @@ def _fit_checked(estimator, net, X, y):
               "Pipeline), or clip the gradients (callbacks=[GradientNormClipping(...)]). "
               "The estimator is left as it was before fit.")
     try:
-        net.fit(X, y)
+        net.partial_fit(X, y)
     except _Diverged as diverged:
         terms = ", ".join(f"{term} = {value}" for term, value in diverged.terms.items())
         raise TrainingDivergedError(

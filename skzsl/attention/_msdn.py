@@ -9,13 +9,9 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from .._early_stopping import (
-    EARLY_STOPPING_CONSTRAINTS,
-    early_stopping_callbacks,
-    hold_out_validation_classes,
-)
-from .._training import MultiOptimizerNet, NeuralEstimatorMixin, fit_estimator_net, gather
-from ..base import BaseGZSLClassifier
+from .._early_stopping import early_stopping_callbacks, hold_out_validation_classes
+from .._neural import BaseNeuralGZSLClassifier
+from .._training import MultiOptimizerNet, fit_estimator_net, gather
 from ..nn.attention import COUNTERFACTUALS, MutualAttentionNetwork
 from ..nn.attention_losses import (
     attribute_cross_entropy,
@@ -32,6 +28,14 @@ __all__ = ["MSDNClassifier", "MSDNPlusPlusClassifier"]
 
 
 _FRAGMENTS = {
+    # the toy region features of the Examples
+    "attention_example_data": """
+    >>> import numpy as np
+    >>> rng = np.random.RandomState(0)
+    >>> table = {"a": [1, 0, 0], "b": [0, 1, 0], "c": [0, 0, 1], "d": [1, 1, 0]}
+    >>> X = rng.rand(30, 4, 8).astype(np.float32)      # 30 images, 4 regions, 8 features
+    >>> y = np.array(["a", "b", "c"] * 10)
+""",
     "attention_attributes": """
     attribute_embeddings_ : ndarray of shape (n_attributes, embedding_dim)
         The initial attribute vectors used.
@@ -121,7 +125,7 @@ class _MutualAttentionNet(MultiOptimizerNet):
 
 
 @fill_doc(**_FRAGMENTS)
-class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
+class MSDNClassifier(BaseNeuralGZSLClassifier):
     """Mutually semantic distillation network (MSDN, Chen et al., CVPR 2022).
 
     Two attention sub-nets read the region features of an image and the word
@@ -230,12 +234,8 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
 
     Examples
     --------
-    >>> import numpy as np
+%(attention_example_data)s
     >>> from skzsl.attention import MSDNClassifier
-    >>> rng = np.random.RandomState(0)
-    >>> table = {"a": [1, 0, 0], "b": [0, 1, 0], "c": [0, 0, 1], "d": [1, 1, 0]}
-    >>> X = rng.rand(30, 4, 8).astype(np.float32)      # 30 images, 4 regions, 8 features
-    >>> y = np.array(["a", "b", "c"] * 10)
     >>> clf = MSDNClassifier(class_attributes=table, max_epochs=2, lr=1e-3,
     ...                      random_state=0, verbose=0).fit(X, y)
     >>> clf.predict(X[:2]).shape, clf.unseen_classes_
@@ -245,7 +245,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
     _sample_ndim = 2
 
     _parameter_constraints: dict = {
-        **BaseGZSLClassifier._parameter_constraints,
+        **BaseNeuralGZSLClassifier._parameter_constraints,
         "attribute_embeddings": ["array-like", None],
         "calibration_weight": [Interval(Real, 0, None, closed="left")],
         "distillation_weight": [Interval(Real, 0, None, closed="left")],
@@ -263,11 +263,6 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "mixed_precision": ["boolean"],
-        **EARLY_STOPPING_CONSTRAINTS,
-        "callbacks": [list, None],
-        "device": [str],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
 
     def __init__(self, class_attributes=None, *, attribute_embeddings=None,
@@ -279,33 +274,7 @@ class MSDNClassifier(NeuralEstimatorMixin, BaseGZSLClassifier):
                  mixed_precision=True, early_stopping=False, validation_every=1, patience=5,
                  seen_bias=0.0, candidates="all", callbacks=None, device="auto",
                  random_state=None, verbose=1):
-        self.class_attributes = class_attributes
-        self.attribute_embeddings = attribute_embeddings
-        self.calibration_weight = calibration_weight
-        self.distillation_weight = distillation_weight
-        self.regression_weight = regression_weight
-        self.fusion_weight = fusion_weight
-        self.calibration_margin = calibration_margin
-        self.trainable_embeddings = trainable_embeddings
-        self.normalize_embeddings = normalize_embeddings
-        self.normalize_features = normalize_features
-        self.position_embedding = position_embedding
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.class_balanced = class_balanced
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.momentum = momentum
-        self.mixed_precision = mixed_precision
-        self.early_stopping = early_stopping
-        self.validation_every = validation_every
-        self.patience = patience
-        self.seen_bias = seen_bias
-        self.candidates = candidates
-        self.callbacks = callbacks
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
+        self._store_parameters(locals())
 
     @classmethod
     def from_preset(cls, dataset, **params):
@@ -517,12 +486,10 @@ class MSDNPlusPlusClassifier(MSDNClassifier):
 
     Examples
     --------
-    >>> import numpy as np
+    Trained as MSDN, with the loss of the counterfactual attention's effect:
+
+%(attention_example_data)s
     >>> from skzsl.attention import MSDNPlusPlusClassifier
-    >>> rng = np.random.RandomState(0)
-    >>> table = {"a": [1, 0, 0], "b": [0, 1, 0], "c": [0, 0, 1], "d": [1, 1, 0]}
-    >>> X = rng.rand(30, 4, 8).astype(np.float32)
-    >>> y = np.array(["a", "b", "c"] * 10)
     >>> clf = MSDNPlusPlusClassifier(class_attributes=table, max_epochs=2, lr=1e-3,
     ...                              random_state=0, verbose=0).fit(X, y)
     >>> bool(clf.net_.history[-1, "loss_effect"] > 0)

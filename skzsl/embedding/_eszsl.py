@@ -33,12 +33,7 @@ class ESZSLClassifier(_ClosedFormClassifier):
         :math:`\\gamma`, the ridge penalty in feature space.
     semantic_reg : float, default=1.0
         :math:`\\lambda`, the ridge penalty in semantic space.
-%(seen_bias)s
-%(candidates)s
-
-    Attributes
-    ----------
-%(gzsl_attributes)s
+%(gzsl_parameters_and_attributes)s
     coef_ : ndarray of shape (n_features, n_attributes)
         The compatibility matrix ``V``.
 %(n_features_in)s
@@ -60,9 +55,7 @@ class ESZSLClassifier(_ClosedFormClassifier):
 
     Examples
     --------
-    >>> from skzsl.datasets import make_zsl_classification
-    >>> from skzsl.embedding import ESZSLClassifier
-    >>> data = make_zsl_classification(random_state=0)
+%(example_eszsl)s
     >>> clf = ESZSLClassifier(class_attributes=data.class_attributes)
     >>> clf.fit(data.X_train, data.y_train).predict(data.X_test_unseen[:3]).shape
     (3,)
@@ -76,11 +69,7 @@ class ESZSLClassifier(_ClosedFormClassifier):
 
     def __init__(self, class_attributes=None, *, feature_reg=1.0, semantic_reg=1.0,
                  seen_bias=0.0, candidates="all"):
-        self.class_attributes = class_attributes
-        self.feature_reg = feature_reg
-        self.semantic_reg = semantic_reg
-        self.seen_bias = seen_bias
-        self.candidates = candidates
+        self._store_parameters(locals())
 
     def _solve(self, X, y_idx):
         seen_idx = np.unique(y_idx)

@@ -36,12 +36,7 @@ class SAEClassifier(_ClosedFormClassifier):
         space and compares it with the class vectors; ``"s2f"`` decodes the
         class vectors into feature space and compares them with the sample.
         Both use cosine similarity.
-%(seen_bias)s
-%(candidates)s
-
-    Attributes
-    ----------
-%(gzsl_attributes)s
+%(gzsl_parameters_and_attributes)s
     coef_ : ndarray of shape (n_attributes, n_features)
         The encoder ``W``.
 %(n_features_in)s
@@ -78,11 +73,7 @@ class SAEClassifier(_ClosedFormClassifier):
 
     def __init__(self, class_attributes=None, *, reg=0.2, direction="s2f", seen_bias=0.0,
                  candidates="all"):
-        self.class_attributes = class_attributes
-        self.reg = reg
-        self.direction = direction
-        self.seen_bias = seen_bias
-        self.candidates = candidates
+        self._store_parameters(locals())
 
     def _solve(self, X, y_idx):
         Xc = normalize(X).T

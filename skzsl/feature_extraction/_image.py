@@ -23,7 +23,7 @@ from torch.utils.data import DataLoader, Dataset, Subset
 from tqdm.auto import tqdm
 
 from .._training import resolve_device, seed_from_random_state, seeded
-from ..base import AtomicFitMixin
+from ..base import AtomicFitMixin, _ParametersMixin
 from ..nn.vision import FeatureMapNet
 from ..utils._docstring import fill_doc
 from ._output import ArrayOutput, NpyFileOutput
@@ -71,8 +71,8 @@ class ImageReadError(OSError):
 
 
 @fill_doc
-class ImageFeatureExtractor(AtomicFitMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
-                            BaseEstimator):
+class ImageFeatureExtractor(AtomicFitMixin, _ParametersMixin, ClassNamePrefixFeaturesOutMixin,
+                            TransformerMixin, BaseEstimator):
     """Images to pooled features or region maps, with a torchvision backbone.
 
     Each image is decoded (RGB), resized so that its shorter side is
@@ -231,19 +231,7 @@ class ImageFeatureExtractor(AtomicFitMixin, ClassNamePrefixFeaturesOutMixin, Tra
                  image_size="auto", resize_size=None, normalize="imagenet", batch_size=32,
                  output_file=None, on_error="raise", n_jobs=None, device="auto",
                  random_state=None, verbose=1):
-        self.backbone = backbone
-        self.weights = weights
-        self.output = output
-        self.image_size = image_size
-        self.resize_size = resize_size
-        self.normalize = normalize
-        self.batch_size = batch_size
-        self.output_file = output_file
-        self.on_error = on_error
-        self.n_jobs = n_jobs
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
+        self._store_parameters(locals())
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):

@@ -25,7 +25,8 @@ import torch
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._training import MultiOptimizerNet
+from .._training import MultiOptimizerNet, gather
+from ..base import _ParametersMixin
 from ..nn.generative import (
     ConditionalCritic,
     ConditionalEncoder,
@@ -43,6 +44,8 @@ from ..nn.generative_losses import (
     wgan_generator_loss,
     wgan_gp_critic_loss,
 )
+from ..utils._docstring import fill_doc
+from ._docstrings import FRAGMENTS
 
 __all__ = ["ADAM_GAN", "CLSWGAN", "FVAEGAN", "TFVAEGAN", "GenerativeNet", "check_backbone"]
 
@@ -71,7 +74,7 @@ _NON_NEGATIVE = [Interval(Real, 0, None, closed="left")]
 _POSITIVE = [Interval(Real, 0, None, closed="neither")]
 
 
-class _Backbone(BaseEstimator):
+class _Backbone(_ParametersMixin, BaseEstimator):
     """What the three backbones share: parameters, networks, optimizer groups."""
 
     _parameter_constraints: dict = {
@@ -91,6 +94,7 @@ class _Backbone(BaseEstimator):
               "synthesis_feedback_weight": 0.0, "freeze_decoder": False}
     _vae = False
     _feedback = False
+
 
     def settings(self):
         """Every setting of the training step, the absent ones at their neutral value.
@@ -210,23 +214,6 @@ class _Backbone(BaseEstimator):
                 ("decoder.*", {"lr": settings.get("decoder_lr", self.lr)})]
 
 
-_BACKBONE_DOC = """
-    noise_dim : int, default=None
-        Size of the generator's noise (the VAE latent); ``None`` uses the
-        number of attributes, as the reference codes.
-    hidden_dim : int, default=4096
-        Hidden width of the generator, critic{vae}.
-    n_critic : int, default=5
-        Critic steps per generator step, each on its own random batch.
-    gp_weight : float, default=10.0
-        Weight ``lambda`` of the WGAN-GP gradient penalty{adaptive_note}.
-    gp_weight_rule : {{"fixed", "adaptive"}}, default="{rule}"
-        ``"adaptive"`` multiplies the weight by 1.1 when the mean penalty of
-        a generator iteration exceeds 1.05 and divides it by 1.1 below 1.001
-        (TF-VAEGAN's rule).
-"""
-
-
 class CLSWGAN(_Backbone):
     """f-CLSWGAN backbone (Xian et al. 2018): conditional WGAN-GP with ``L_CLS``.
 
@@ -287,16 +274,7 @@ class CLSWGAN(_Backbone):
     def __init__(self, *, noise_dim=None, hidden_dim=4096, n_critic=5, gp_weight=10.0,
                  gp_weight_rule="fixed", classification_weight=0.01, lr=1e-4, batch_size=64,
                  feature_scaling="minmax", semantic_scaling="l2"):
-        self.noise_dim = noise_dim
-        self.hidden_dim = hidden_dim
-        self.n_critic = n_critic
-        self.gp_weight = gp_weight
-        self.gp_weight_rule = gp_weight_rule
-        self.classification_weight = classification_weight
-        self.lr = lr
-        self.batch_size = batch_size
-        self.feature_scaling = feature_scaling
-        self.semantic_scaling = semantic_scaling
+        self._store_parameters(locals())
 
 
 class FVAEGAN(_Backbone):
@@ -342,7 +320,8 @@ class FVAEGAN(_Backbone):
 
     See Also
     --------
-    CLSWGAN, TFVAEGAN : The other backbones.
+    TFVAEGAN : f-VAEGAN with a semantic decoder and a feedback loop.
+    CLSWGAN : The WGAN-GP backbone without a VAE, with ``L_CLS``.
 
     Examples
     --------
@@ -362,18 +341,7 @@ class FVAEGAN(_Backbone):
                  gp_weight_rule="adaptive", critic_weight=10.0, adversarial_weight=10.0,
                  encoded_noise=True, lr=1e-4, batch_size=64, feature_scaling="minmax",
                  semantic_scaling="l2"):
-        self.noise_dim = noise_dim
-        self.hidden_dim = hidden_dim
-        self.n_critic = n_critic
-        self.gp_weight = gp_weight
-        self.gp_weight_rule = gp_weight_rule
-        self.critic_weight = critic_weight
-        self.adversarial_weight = adversarial_weight
-        self.encoded_noise = encoded_noise
-        self.lr = lr
-        self.batch_size = batch_size
-        self.feature_scaling = feature_scaling
-        self.semantic_scaling = semantic_scaling
+        self._store_parameters(locals())
 
 
 class TFVAEGAN(FVAEGAN):
@@ -411,7 +379,8 @@ class TFVAEGAN(FVAEGAN):
 
     See Also
     --------
-    CLSWGAN, FVAEGAN : The other backbones.
+    FVAEGAN : The same VAE-GAN, without the decoder and the feedback.
+    generative_preset : The official scripts' settings, per dataset.
 
     Examples
     --------
@@ -435,17 +404,7 @@ class TFVAEGAN(FVAEGAN):
                  synthesis_feedback_weight=1.0, decoder_lr=1e-4, feedback_lr=1e-5,
                  freeze_decoder=False, lr=1e-4, batch_size=64, feature_scaling="minmax",
                  semantic_scaling="l2"):
-        super().__init__(noise_dim=noise_dim, hidden_dim=hidden_dim, n_critic=n_critic,
-                         gp_weight=gp_weight, gp_weight_rule=gp_weight_rule,
-                         critic_weight=critic_weight, adversarial_weight=adversarial_weight,
-                         encoded_noise=encoded_noise, lr=lr, batch_size=batch_size,
-                         feature_scaling=feature_scaling, semantic_scaling=semantic_scaling)
-        self.decoder_weight = decoder_weight
-        self.feedback_weight = feedback_weight
-        self.synthesis_feedback_weight = synthesis_feedback_weight
-        self.decoder_lr = decoder_lr
-        self.feedback_lr = feedback_lr
-        self.freeze_decoder = freeze_decoder
+        self._store_parameters(locals())
 
 
 BACKBONES = {"clswgan": CLSWGAN, "fvaegan": FVAEGAN, "tfvaegan": TFVAEGAN}
@@ -468,6 +427,7 @@ def check_backbone(backbone):
     return backbone
 
 
+@fill_doc(**FRAGMENTS)
 class GenerativeNet(MultiOptimizerNet):
     """The training step of every backbone, with two hooks for the method built on it.
 
@@ -483,7 +443,9 @@ class GenerativeNet(MultiOptimizerNet):
     (TF-VAEGAN), f-CLSWGAN's ``L_CLS`` through the frozen pretrained
     classifier, and :meth:`generator_terms`. With ``gp_weight_rule="adaptive"``
     the gradient-penalty weight then adapts (:func:`adapt_gp_weight`). With two
-    passes per epoch (TF-VAEGAN) the second runs through the feedback module.
+    passes per epoch (TF-VAEGAN) the second runs through the feedback module:
+    the iterations of an epoch, as many as the batch sampler yields, are split
+    into the passes equally.
 
     ``train_loss`` is the generator's objective (``objective_generator``);
     the critic's is ``objective_critic``; ``gp_weight`` records the weight.
@@ -523,10 +485,50 @@ class GenerativeNet(MultiOptimizerNet):
         """Weight of TF-VAEGAN's feedback when features are synthesized (0 without it)."""
         return self.settings_["synthesis_feedback_weight"]
 
-    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
-        super().on_epoch_begin(net, dataset_train=dataset_train, **kwargs)
-        self._iteration = 0
-        self._per_pass = -(-len(dataset_train) // self.batch_size) if dataset_train else 1
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        if training:
+            # the epoch's iterations, as the sampler gives them, are n_passes equal passes
+            self._iteration = 0
+            self._per_pass = max(-(-len(iterator) // self.settings_["n_passes"]), 1)
+        return super().run_single_epoch(iterator, training, prefix, step_fn, **fit_params)
+
+    def classifier_input(self, X):
+        """What the final classifier reads for features ``X`` of the scaled space.
+
+        ``X`` itself when the classifier reads the visual features alone
+        (``module_.fusion`` is ``("visual",)``; the net is not run), else the
+        module's fused features (TF-VAEGAN's decoder output and hidden layer,
+        SDDN's refined and semantic-consistent features) through skorch's
+        ``forward_iter``. The estimator's
+        :meth:`~skzsl.generative.CLSWGANClassifier.classifier_input` is this on
+        its scaled ``X``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+            Scaled features (the estimator's ``scaler_``), in the dtype of the
+            module's parameters.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_classifier_features)
+            In the dtype of ``X``.
+
+        Examples
+        --------
+        With TF-VAEGAN, the decoder's output and hidden layer follow the features:
+
+%(method_generative_example)s
+        >>> from skzsl.generative import TFVAEGAN
+        >>> clf.set_params(backbone=TFVAEGAN(hidden_dim=32)).fit_generator(X, y)
+        CLSWGANClassifier(...)
+        >>> X_scaled = clf.scaler_.transform(data.X_test_unseen[:5]).astype("float32")
+        >>> clf.generator_net_.classifier_input(X_scaled).shape  # 20 + 8 attributes + 32
+        (5, 60)
+        """
+        if self.module_.fusion == ("visual",):
+            return X
+        return gather(self.forward_iter(X), dtype=X.dtype, n_rows=len(X))
 
     def _latent(self, X, attributes):
         """Noise of the fakes: the encoder's reparameterised latent, or prior noise."""

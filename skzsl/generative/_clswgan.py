@@ -44,12 +44,7 @@ class CLSWGANClassifier(BaseGenerativeClassifier):
 
     Examples
     --------
-    >>> from skzsl.datasets import make_zsl_classification
-    >>> from skzsl.generative import CLSWGAN, CLSWGANClassifier
-    >>> data = make_zsl_classification(random_state=0)
-    >>> clf = CLSWGANClassifier(data.class_attributes, backbone=CLSWGAN(hidden_dim=64),
-    ...                         max_epochs=5, n_synthetic_per_class=50, verbose=0,
-    ...                         random_state=0)
-    >>> clf.fit(data.X_train, data.y_train).predict(data.X_test_unseen[:3]).shape
+%(generative_example)s
+    >>> clf.fit(X, y).predict(data.X_test_unseen[:3]).shape
     (3,)
     """

@@ -1,5 +1,7 @@
 """Docstring fragments of the generative family (see :func:`skzsl.utils._docstring.fill_doc`)."""
 
+import textwrap
+
 FRAGMENTS = {
     "backbone_parameters": """
 %(class_attributes)s
@@ -80,6 +82,18 @@ default="clswgan"
 %(n_features_in)s
 """,
 }
+
+# the first lines of the family's Examples: X, y and a small model
+_EXAMPLE = """>>> from skzsl.datasets import make_zsl_classification
+>>> from skzsl.generative import FVAEGAN, CLSWGANClassifier
+>>> data = make_zsl_classification(random_state=0)
+>>> X, y = data.X_train, data.y_train
+>>> clf = CLSWGANClassifier(data.class_attributes, backbone=FVAEGAN(hidden_dim=32),
+...                         max_epochs=2, classifier_max_epochs=2, verbose=0,
+...                         random_state=0)
+"""
+FRAGMENTS["generative_example"] = textwrap.indent(_EXAMPLE, " " * 4)
+FRAGMENTS["method_generative_example"] = textwrap.indent(_EXAMPLE, " " * 8)
 
 # the end of the Parameters section, the Attributes header and the shared attributes
 FRAGMENTS["common_parameters_and_attributes"] = (

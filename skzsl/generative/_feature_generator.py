@@ -7,12 +7,15 @@ import torch
 from sklearn.utils import check_random_state
 
 from .._training import seed_from_random_state, to_numpy
+from ..utils._docstring import fill_doc
+from ._docstrings import FRAGMENTS
 
 __all__ = ["FeatureGenerator"]
 
 _CHUNK = 256  # samples generated at once
 
 
+@fill_doc(**FRAGMENTS)
 class FeatureGenerator:
     """A trained conditional feature generator, usable on its own.
 
@@ -36,14 +39,8 @@ class FeatureGenerator:
 
     Examples
     --------
-    >>> from skzsl.datasets import make_zsl_classification
-    >>> from skzsl.generative import CLSWGAN, CLSWGANClassifier
-    >>> data = make_zsl_classification(random_state=0)
-    >>> clf = CLSWGANClassifier(data.class_attributes, backbone=CLSWGAN(hidden_dim=32),
-    ...                         max_epochs=2, classifier_max_epochs=2,
-    ...                         n_synthetic_per_class=10, verbose=0,
-    ...                         random_state=0).fit(data.X_train, data.y_train)
-    >>> clf.generator_.sample(clf.unseen_classes_[:2], 5, random_state=0).shape
+%(generative_example)s
+    >>> clf.fit(X, y).generator_.sample(clf.unseen_classes_[:2], 5, random_state=0).shape
     (10, 20)
     """
 

@@ -125,23 +125,12 @@ class _NeuralTransformer(AtomicFitMixin, NeuralEstimatorMixin, TransformerMixin,
         "max_epochs": [Interval(Integral, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
-        "callbacks": [list, None],
-        "random_state": ["random_state"],
-        "device": [str],
-        "verbose": ["verbose"],
+        **NeuralEstimatorMixin._parameter_constraints,
     }
 
     def __init__(self, class_attributes=None, *, hidden_dim=1024, max_epochs=30, batch_size=64,
                  lr=1e-3, callbacks=None, random_state=None, device="auto", verbose=1):
-        self.class_attributes = class_attributes
-        self.hidden_dim = hidden_dim
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.callbacks = callbacks
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
+        self._store_parameters(locals())
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -235,12 +224,12 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
 
     Examples
     --------
+    The refined features in front of ESZSL:
+
+%(example_eszsl)s
     >>> from sklearn.pipeline import make_pipeline
     >>> from sklearn.preprocessing import MinMaxScaler
-    >>> from skzsl.datasets import make_zsl_classification
-    >>> from skzsl.embedding import ESZSLClassifier
     >>> from skzsl.generative import SelfDistillationRefiner
-    >>> data = make_zsl_classification(random_state=0)
     >>> A = data.class_attributes
     >>> refiner = SelfDistillationRefiner(A, max_epochs=5, verbose=0, random_state=0)
     >>> pipe = make_pipeline(MinMaxScaler(), refiner, ESZSLClassifier(A))
@@ -262,11 +251,7 @@ class SelfDistillationRefiner(ClassNamePrefixFeaturesOutMixin, _NeuralTransforme
                  soft_label_weight=1.0, feature_map_weight=1.0, temperature=4.0, max_epochs=30,
                  batch_size=64, lr=1e-3, callbacks=None, random_state=None, device="auto",
                  verbose=1):
-        super().__init__(**self._parent_arguments(_NeuralTransformer, locals()))
-        self.embedding_dim = embedding_dim
-        self.soft_label_weight = soft_label_weight
-        self.feature_map_weight = feature_map_weight
-        self.temperature = temperature
+        self._store_parameters(locals())
 
     @property
     def _n_features_out(self):
@@ -357,13 +342,7 @@ class VisualSemanticDisentangler(_NeuralTransformer):
                  hidden_dim=1024, reconstruction_weight=1.0, relation_weight=1.0,
                  independence_weight=0.1, output="semantic", max_epochs=30, batch_size=64,
                  lr=1e-3, callbacks=None, random_state=None, device="auto", verbose=1):
-        super().__init__(**self._parent_arguments(_NeuralTransformer, locals()))
-        self.semantic_dim = semantic_dim
-        self.residual_dim = residual_dim
-        self.reconstruction_weight = reconstruction_weight
-        self.relation_weight = relation_weight
-        self.independence_weight = independence_weight
-        self.output = output
+        self._store_parameters(locals())
 
     @property
     def _n_features_out(self):

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from ..utils import unwrap_gzsl_classifier
+from ..utils._docstring import fill_doc
 from ._classification import (
     ausuc_score,
     check_known_labels,
@@ -12,6 +13,7 @@ from ._classification import (
 )
 
 
+@fill_doc
 def evaluate_gzsl(estimator, X_test_seen, y_test_seen, X_test_unseen, y_test_unseen):
     """The full test protocol: ZSL T1, GZSL S, U and H, and AUSUC.
 
@@ -40,12 +42,11 @@ def evaluate_gzsl(estimator, X_test_seen, y_test_seen, X_test_unseen, y_test_uns
 
     Examples
     --------
-    >>> from skzsl.datasets import make_zsl_classification
-    >>> from skzsl.embedding import ESZSLClassifier
+%(example_eszsl)s
     >>> from skzsl.metrics import evaluate_gzsl
-    >>> d = make_zsl_classification(random_state=0)
-    >>> clf = ESZSLClassifier(d.class_attributes).fit(d.X_train, d.y_train)
-    >>> sorted(evaluate_gzsl(clf, d.X_test_seen, d.y_test_seen, d.X_test_unseen, d.y_test_unseen))
+    >>> clf = ESZSLClassifier(data.class_attributes).fit(data.X_train, data.y_train)
+    >>> sorted(evaluate_gzsl(clf, data.X_test_seen, data.y_test_seen, data.X_test_unseen,
+    ...                      data.y_test_unseen))
     ['ausuc', 'harmonic', 'seen', 'unseen', 'zsl']
     """
     y_seen, y_unseen = np.asarray(y_test_seen), np.asarray(y_test_unseen)

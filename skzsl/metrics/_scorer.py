@@ -12,6 +12,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ..utils import unwrap_gzsl_classifier
+from ..utils._docstring import fill_doc
 from ._classification import (
     ausuc_score,
     check_known_labels,
@@ -70,6 +71,7 @@ class _GZSLScorer:
 
 
 @validate_params({"metric": [StrOptions(set(_NEEDS))]}, prefer_skip_nested_validation=True)
+@fill_doc
 def make_gzsl_scorer(metric):
     """Make a GZSL scorer ``scorer(estimator, X, y)`` for ``GridSearchCV`` and ``cross_validate``.
 
@@ -105,13 +107,13 @@ def make_gzsl_scorer(metric):
 
     Examples
     --------
+    H on each of three class-disjoint folds of the training data:
+
+%(example_eszsl)s
     >>> from sklearn.model_selection import cross_val_score
-    >>> from skzsl.datasets import make_zsl_classification
-    >>> from skzsl.embedding import ESZSLClassifier
     >>> from skzsl.metrics import make_gzsl_scorer
     >>> from skzsl.model_selection import GZSLKFold
-    >>> d = make_zsl_classification(random_state=0)
-    >>> cross_val_score(ESZSLClassifier(d.class_attributes), d.X_train, d.y_train,
+    >>> cross_val_score(ESZSLClassifier(data.class_attributes), data.X_train, data.y_train,
     ...                 cv=GZSLKFold(3, random_state=0),
     ...                 scoring=make_gzsl_scorer("harmonic")).shape
     (3,)

@@ -24,7 +24,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params, _estimator_has, check_is_fitted
 
-from ..base import AtomicFitMixin, BaseGZSLClassifier
+from ..base import AtomicFitMixin, BaseGZSLClassifier, _ParametersMixin
 from ..metrics import harmonic_mean, seen_unseen_curve
 from ..utils import unwrap_gzsl_classifier
 from ..utils._docstring import fill_doc
@@ -87,6 +87,7 @@ def _validation_curve(estimator, X, y):
      "min_seen_accuracy": [Interval(Real, 0, 1, closed="both")]},
     prefer_skip_nested_validation=True,
 )
+@fill_doc
 def select_seen_bias(estimator, X, y, *, min_seen_accuracy=0.0):
     """Choose the calibrated-stacking ``seen_bias`` that maximises H on validation data.
 
@@ -130,14 +131,13 @@ def select_seen_bias(estimator, X, y, *, min_seen_accuracy=0.0):
     Validation data come from the training classes: a fold of
     :class:`GZSLKFold` holds out whole classes and some samples of the others.
 
-    >>> from skzsl.datasets import make_zsl_classification
-    >>> from skzsl.embedding import ESZSLClassifier
+%(example_eszsl)s
     >>> from skzsl.model_selection import GZSLKFold, select_seen_bias
-    >>> d = make_zsl_classification(random_state=0)
-    >>> train, val = next(GZSLKFold(3, random_state=0).split(d.X_train, d.y_train))
-    >>> clf = ESZSLClassifier(d.class_attributes).fit(d.X_train[train], d.y_train[train])
-    >>> bias = select_seen_bias(clf, d.X_train[val], d.y_train[val])
-    >>> final = ESZSLClassifier(d.class_attributes, seen_bias=bias).fit(d.X_train, d.y_train)
+    >>> X, y = data.X_train, data.y_train
+    >>> train, val = next(GZSLKFold(3, random_state=0).split(X, y))
+    >>> clf = ESZSLClassifier(data.class_attributes).fit(X[train], y[train])
+    >>> bias = select_seen_bias(clf, X[val], y[val])
+    >>> final = ESZSLClassifier(data.class_attributes, seen_bias=bias).fit(X, y)
     """
     curve = _validation_curve(estimator, X, np.asarray(y))
     return _choose_bias([curve], min_seen_accuracy)
@@ -160,6 +160,8 @@ def set_seen_bias(estimator, seen_bias):
 
     Examples
     --------
+    On a pipeline, the bias goes to its last step:
+
     >>> from sklearn.pipeline import make_pipeline
     >>> from sklearn.preprocessing import StandardScaler
     >>> from skzsl.embedding import ESZSLClassifier
@@ -204,8 +206,9 @@ def _split_halves(y, rng):
     return half
 
 
-class TunedSeenBiasClassifierCV(AtomicFitMixin, MetaEstimatorMixin, ClassifierMixin,
-                                BaseEstimator):
+@fill_doc
+class TunedSeenBiasClassifierCV(AtomicFitMixin, _ParametersMixin, MetaEstimatorMixin,
+                                ClassifierMixin, BaseEstimator):
     """A GZSL classifier whose ``seen_bias`` is chosen on held-out, class-disjoint folds.
 
     The counterpart of scikit-learn's
@@ -288,12 +291,10 @@ class TunedSeenBiasClassifierCV(AtomicFitMixin, MetaEstimatorMixin, ClassifierMi
 
     Examples
     --------
-    >>> from skzsl.datasets import make_zsl_classification
-    >>> from skzsl.embedding import ESZSLClassifier
+%(example_eszsl)s
     >>> from skzsl.model_selection import TunedSeenBiasClassifierCV
-    >>> d = make_zsl_classification(random_state=0)
-    >>> tuned = TunedSeenBiasClassifierCV(ESZSLClassifier(d.class_attributes), random_state=0)
-    >>> tuned.fit(d.X_train, d.y_train)
+    >>> tuned = TunedSeenBiasClassifierCV(ESZSLClassifier(data.class_attributes), random_state=0)
+    >>> tuned.fit(data.X_train, data.y_train)
     TunedSeenBiasClassifierCV(...)
     >>> tuned.estimator_.seen_bias == tuned.best_seen_bias_
     True
@@ -311,11 +312,7 @@ class TunedSeenBiasClassifierCV(AtomicFitMixin, MetaEstimatorMixin, ClassifierMi
 
     def __init__(self, estimator, *, cv=None, min_seen_accuracy=0.0, n_jobs=None,
                  random_state=None):
-        self.estimator = estimator
-        self.cv = cv
-        self.min_seen_accuracy = min_seen_accuracy
-        self.n_jobs = n_jobs
-        self.random_state = random_state
+        self._store_parameters(locals())
 
     def _check_cv(self):
         if self.cv is None or isinstance(self.cv, Integral):
@@ -425,7 +422,6 @@ class TunedSeenBiasClassifierCV(AtomicFitMixin, MetaEstimatorMixin, ClassifierMi
         check_is_fitted(self, "estimator_")
         return self.estimator_
 
-    @fill_doc
     def predict(self, X):
         """Predict labels with the refitted estimator at ``best_seen_bias_``.
 

@@ -7,6 +7,8 @@ from sklearn.model_selection import BaseCrossValidator, KFold
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 
+from ..base import _ParametersMixin
+
 
 def _seen_holdout(y, seen_classes, fraction, rng):
     """Boolean mask of samples of ``seen_classes`` held out for testing.
@@ -30,7 +32,7 @@ def _seen_holdout(y, seen_classes, fraction, rng):
 _SEEN_TEST_SIZE = [Interval(Real, 0, 1, closed="left")]
 
 
-class _ClassSplitter(BaseCrossValidator):
+class _ClassSplitter(_ParametersMixin, BaseCrossValidator):
     """A cross-validator whose folds are formed over the classes of ``y``."""
 
     def get_n_splits(self, X=None, y=None, groups=None):
@@ -129,14 +131,11 @@ class GZSLKFold(_ClassSplitter):
     }
 
     def __init__(self, n_splits=3, *, seen_test_size=0.2, shuffle=True, random_state=None):
+        self._store_parameters(locals())
         validate_parameter_constraints(
             self._parameter_constraints,
             {"n_splits": n_splits, "seen_test_size": seen_test_size, "shuffle": shuffle},
             caller_name=type(self).__name__)
-        self.n_splits = n_splits
-        self.seen_test_size = seen_test_size
-        self.shuffle = shuffle
-        self.random_state = random_state
 
     def _iter_test_masks(self, X, y, groups=None):
         y = np.asarray(y)
@@ -196,6 +195,7 @@ class PredefinedClassSplit(_ClassSplitter):
     n_splits = 1
 
     def __init__(self, train_classes, val_classes, *, seen_test_size=0.2, random_state=None):
+        self._store_parameters(locals())
         both = np.intersect1d(np.asarray(train_classes), np.asarray(val_classes))
         if both.size:
             raise ValueError(
@@ -207,10 +207,6 @@ class PredefinedClassSplit(_ClassSplitter):
         validate_parameter_constraints({"seen_test_size": _SEEN_TEST_SIZE},
                                        {"seen_test_size": seen_test_size},
                                        caller_name=type(self).__name__)
-        self.train_classes = train_classes
-        self.val_classes = val_classes
-        self.seen_test_size = seen_test_size
-        self.random_state = random_state
 
     def _iter_test_masks(self, X, y, groups=None):
         y = np.asarray(y)

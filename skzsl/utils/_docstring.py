@@ -9,6 +9,7 @@ docstrings of the methods the class defines. A module may add its own fragments
 """
 
 import inspect
+import textwrap
 
 __all__ = ["FRAGMENTS", "fill_doc"]
 
@@ -81,15 +82,6 @@ FRAGMENTS = {
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when ``X`` has string column names.
 """,
-    "method_fit_y": """
-        y : array-like of shape (n_samples,)
-            Labels; each must have a row in ``class_attributes``.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-""",
     "method_X_as_in_fit": """
         Parameters
         ----------
@@ -105,12 +97,35 @@ FRAGMENTS["method_predict"] = FRAGMENTS["method_X_as_in_fit"] + """
         y_pred : ndarray of shape (n_samples,)
             Labels from ``classes_``.
 """
-FRAGMENTS["method_fit"] = """
+_Y = """
+        y : array-like of shape (n_samples,)
+            Labels; each must have a row in ``class_attributes``.
+"""
+_RETURNS_SELF = """
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+"""
+# the end of the Parameters of a GZSL classifier, the Attributes header and its attributes
+FRAGMENTS["gzsl_parameters_and_attributes"] = "\n".join([
+    FRAGMENTS["seen_bias"].strip("\n"), FRAGMENTS["candidates"].strip("\n"), "",
+    "    Attributes", "    ----------", FRAGMENTS["gzsl_attributes"].strip("\n")])
+
+# the first lines of many Examples: the synthetic data and ESZSL, the simplest GZSL classifier
+_EXAMPLE_ESZSL = """>>> from skzsl.datasets import make_zsl_classification
+>>> from skzsl.embedding import ESZSLClassifier
+>>> data = make_zsl_classification(random_state=0)
+"""
+FRAGMENTS["example_eszsl"] = textwrap.indent(_EXAMPLE_ESZSL, " " * 4)
+FRAGMENTS["method_example_eszsl"] = textwrap.indent(_EXAMPLE_ESZSL, " " * 8)
+FRAGMENTS["method_fit_y"] = _Y + _RETURNS_SELF
+FRAGMENTS["method_fit_X_y"] = """
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Features of seen-class samples.
-""" + FRAGMENTS["method_fit_y"].lstrip("\n")
+            Features of seen-class samples.""" + _Y
+FRAGMENTS["method_fit"] = FRAGMENTS["method_fit_X_y"] + _RETURNS_SELF
 
 
 def _substitute(text, fragments):

@@ -2,10 +2,12 @@
 
 # skzsl.base imports skzsl.utils (its docstring fragments): the module, not the name
 from .. import base
+from ._docstring import fill_doc
 
 __all__ = ["unwrap_gzsl_classifier"]
 
 
+@fill_doc
 def unwrap_gzsl_classifier(estimator, X):
     """The fitted GZSL classifier that decides for ``estimator``, and ``X`` as it receives it.
 
@@ -32,15 +34,16 @@ def unwrap_gzsl_classifier(estimator, X):
 
     Examples
     --------
+    The classifier at the end of a pipeline, and what reaches it:
+
+%(example_eszsl)s
     >>> from sklearn.pipeline import make_pipeline
     >>> from sklearn.preprocessing import StandardScaler
-    >>> from skzsl.datasets import make_zsl_classification
-    >>> from skzsl.embedding import ESZSLClassifier
     >>> from skzsl.utils import unwrap_gzsl_classifier
-    >>> d = make_zsl_classification(random_state=0)
-    >>> pipe = make_pipeline(StandardScaler(), ESZSLClassifier(d.class_attributes))
-    >>> clf, Xt = unwrap_gzsl_classifier(pipe.fit(d.X_train, d.y_train), d.X_test_unseen)
-    >>> type(clf).__name__, Xt.shape == d.X_test_unseen.shape
+    >>> pipe = make_pipeline(StandardScaler(), ESZSLClassifier(data.class_attributes))
+    >>> clf, Xt = unwrap_gzsl_classifier(pipe.fit(data.X_train, data.y_train),
+    ...                                  data.X_test_unseen)
+    >>> type(clf).__name__, Xt.shape == data.X_test_unseen.shape
     ('ESZSLClassifier', True)
     """
     while not isinstance(estimator, base.BaseGZSLClassifier):
