@@ -132,11 +132,7 @@ def fit_and_score(dataset, row, seed):
     X_val, y_val = data.X_trainval[val], data.y_trainval[val]
     scores = est.compatibility_scores(X_val)
     h, bias = _best_bias(y_val, scores, est.classes_, est.seen_classes_)
-    unseen = np.isin(est.classes_, est.unseen_classes_)
-    held_out = ~np.isin(y_val, est.seen_classes_)
-    pred = est.classes_[unseen][scores[held_out][:, unseen].argmax(1)]
-    zsl = np.mean([np.mean(pred[y_val[held_out] == c] == c)
-                   for c in np.unique(y_val[held_out])])
+    zsl = common.validation_zsl(y_val, scores, est)
     return {"dataset": dataset, "row": row, "mode": "val", "seed": seed,
             "epochs": EPOCHS[dataset], "val_H": h, "val_ZSL": float(zsl), "bias": bias,
             "cpu_s": seconds, "peak_rss_MiB": _peak_rss_mib()}

@@ -125,6 +125,16 @@ def best_validation_h(y_true, scores, classes, seen_classes):
     return float(max(harmonic_mean(s, u) for s, u in zip(seen, unseen, strict=True)))
 
 
+def validation_zsl(y_true, scores, estimator):
+    """ZSL top-1 (mean per class) on the samples of classes the estimator did not see,
+    their scores restricted to its unseen classes."""
+    unseen = np.isin(estimator.classes_, estimator.unseen_classes_)
+    held_out = ~np.isin(y_true, estimator.seen_classes_)
+    pred = estimator.classes_[unseen][scores[held_out][:, unseen].argmax(1)]
+    return float(np.mean([np.mean(pred[y_true[held_out] == c] == c)
+                          for c in np.unique(y_true[held_out])]))
+
+
 def add_workdir(p):
     p.add_argument("--workdir", type=Path, default=Path("."),
                    help="folder that relative paths of the other flags are under "
