@@ -33,12 +33,14 @@ float64:
   latents of the generated and of the real batch; the autoencoder and relation
   net step on relation matching and reconstruction) and, on the next batch, an
   iteration with the independence (TC) term instead, at ``gamma = tc_warmup *
-  --epoch``. skzsl's side does what ``SDDNNet`` does in those iterations: the
-  discriminator's loss on the latents of ``[x; x_hat]`` computed under
-  ``no_grad``, then ``disentanglement_terms`` on ``x_hat`` and on ``x``, both
+  --epoch``. skzsl's side does what ``SDDNNet.generator_terms`` does in those
+  iterations: ``disentanglement_terms`` on ``x_hat`` and on ``x``, both
   reconstructing ``x``, summed, and one Adam step of the autoencoder and relation
   net (fused, betas (0.9, 0.999), weight decay 1e-6: skzsl's optimizer for these
-  networks; the official code steps per-tensor Adam with the same settings).
+  networks; the official code steps per-tensor Adam with the same settings); in the
+  discriminator iteration, first the discriminator's step on the latents of that
+  same pass, the mean of ``tc_discriminator_loss`` on the generated and on the real
+  batch (SDGZSL's sum at ``dis`` 0.5).
 
 Compared: each loss term; the gradient of each term and of the total with respect
 to every parameter and to ``x_hat`` (what reaches the generator); the
@@ -48,14 +50,10 @@ value of the official tensor (after a step: to the largest change the step made;
 the floor beside it is skzsl's fused Adam against per-tensor Adam on the same
 gradients).
 
-Permutations of the discriminator's loss: SDGZSL permutes the two latents of the
-generated batch, then of the real batch (four ``randperm(64)``); skzsl's
-``tc_discriminator_loss`` permutes the pooled batch ``[x; x_hat]`` (two
-``randperm(128)``). The step is compared on SDGZSL's draws, replayed by seed,
-checked against what its ``permute_dims`` returned, and given to
-``total_correlation_discriminator_loss``; ``tc_discriminator_loss`` itself is
-compared, on its own draws replayed by seed, with SDGZSL's discriminator loss
-(``train.py`` L185-187) on the same pooled permutation.
+Permutations of the discriminator's loss: both codes permute the two latents of the
+generated batch, then of the real batch, one ``randperm(64)`` each, from the global
+generator. skzsl's step runs from the seed SDGZSL's iteration started from, and the
+script checks that the draws are the ones SDGZSL's ``permute_dims`` returned.
 
 Usage (from the repository root)::
 
@@ -84,7 +82,6 @@ import torch.nn.functional as F
 from sklearn.preprocessing import MinMaxScaler
 
 from skzsl.nn.generative import DisentangledAutoencoder, RelationNet, TCDiscriminator
-from skzsl.nn.generative_losses import total_correlation_discriminator_loss
 from skzsl.nn.generative_terms import disentanglement_terms, tc_discriminator_loss
 
 from . import common
@@ -200,14 +197,14 @@ def build_skzsl(opt):
             "discriminator": TCDiscriminator(2 * opt.S_dim)}
 
 
-def skzsl_discriminator_step(ours, optimizer, X, fake, order_sem, order_res):
-    """``SDDNNet.auxiliary_step``'s discriminator update on given permutations of ``[X; fake]``."""
-    with torch.no_grad():
-        h_sem, h_res = ours["ae"].encode(torch.cat([X, fake]))
+def skzsl_discriminator_step(ours, optimizer, latents):
+    """``SDDNNet.generator_terms``' discriminator update on the latents of ``x_hat`` then ``x``.
+
+    Each batch's two latents are permuted on their own (``tc_discriminator_loss``,
+    two draws per batch), as SDGZSL's ``permute_dims``.
+    """
     disc = ours["discriminator"]
-    loss = total_correlation_discriminator_loss(
-        disc(torch.cat([h_sem, h_res], dim=1)),
-        disc(torch.cat([h_sem[order_sem], h_res[order_res]], dim=1)))
+    loss = sum(tc_discriminator_loss(disc, h_sem, h_res) for h_sem, h_res in latents) / 2
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     grads = [p.grad.clone() for p in disc.parameters()]
@@ -217,14 +214,15 @@ def skzsl_discriminator_step(ours, optimizer, X, fake, order_sem, order_res):
 
 def skzsl_generator_terms(ours, X, fake, y, semantics, weights, independence):
     """``SDDNNet.generator_terms``' disentanglement: on ``fake`` then ``X``, reconstructing X."""
-    terms = {}
+    terms, latents = {}, []
     for features in (fake, X):
-        _, more = disentanglement_terms(ours["ae"], ours["relation"], ours["discriminator"],
+        latent, more = disentanglement_terms(ours["ae"], ours["relation"], ours["discriminator"],
                                         features, y, semantics, weights,
                                         reconstruction_target=X, independence=independence)
         for name, term in more.items():
             terms[name] = terms[name] + term if name in terms else term
-    return terms
+        latents.append(latent)
+    return terms, latents
 
 
 # ---------------------------------------------------------------- comparison
@@ -309,33 +307,6 @@ def check_data(dataset, names_by_row, X_skzsl, skzsl_attributes):
     return features, float(np.abs(rows - dataset.train_att).max()), len(names)
 
 
-def pooled_draws_check(theirs, ours, opt, X, fake, seed):
-    """skzsl's ``tc_discriminator_loss`` (pooled draws) against SDGZSL's L185-187 on them."""
-    with torch.no_grad():
-        h_sem, h_res = ours["ae"].encode(torch.cat([X, fake]))
-        h_official = theirs["ae"].encoder(torch.cat([X, fake]))
-    disc = ours["discriminator"]
-    torch.manual_seed(seed)
-    loss = tc_discriminator_loss(disc, h_sem, h_res)
-    grads = torch.autograd.grad(loss, list(disc.parameters()))
-    torch.manual_seed(seed)
-    order_sem, order_res = torch.randperm(2 * len(X)), torch.randperm(2 * len(X))
-    replayed = total_correlation_discriminator_loss(
-        disc(torch.cat([h_sem, h_res], dim=1)),
-        disc(torch.cat([h_sem[order_sem], h_res[order_res]], dim=1)))
-    if float((replayed - loss).detach().abs()) > 1e-12:
-        raise AssertionError("tc_discriminator_loss's permutations were not replayed")
-    s, n = h_official[:, :opt.S_dim][order_sem], h_official[:, opt.S_dim:][order_res]
-    b = torch.cat((s, n), 1).detach()
-    zeros, ones = torch.zeros(len(b), dtype=torch.long), torch.ones(len(b), dtype=torch.long)
-    # train.py L185-187 on the pooled batch (dis 0.5 makes its two per-batch sums one mean)
-    official = (F.cross_entropy(theirs["discriminator"](h_official), zeros)
-                + F.cross_entropy(theirs["discriminator"](b), ones))
-    official_grads = torch.autograd.grad(official, list(theirs["discriminator"].parameters()))
-    return difference(official, loss), worst_of(
-        [difference(a, b) for a, b in zip(official_grads, grads, strict=True)]), float(official)
-
-
 class Parity:
     """Both codes side by side, one training iteration at a time, with what they differ by."""
 
@@ -383,13 +354,13 @@ class Parity:
         self.drawn.clear()
         torch.manual_seed(self.seed + 2 + step)
         exec(self.before_step, ns)
-        if discriminator_turn:
-            self._discriminator(kind, step, X)
         weights = {"reconstruction": 1.0, "relation": opt.ga,
                    "independence": opt.beta * ns["gamma"]}
         fake = self.fakes[step].clone().requires_grad_()
-        terms = skzsl_generator_terms(self.ours, X, fake, y, self.semantics, weights,
-                                      independence=not discriminator_turn)
+        terms, latents = skzsl_generator_terms(self.ours, X, fake, y, self.semantics, weights,
+                                               independence=not discriminator_turn)
+        if discriminator_turn:
+            self._discriminator(kind, step, latents)
         official_terms = {"loss_relation": ns["p_loss"], "loss_reconstruction": ns["rec"]}
         if not discriminator_turn:
             official_terms["loss_independence"] = ns["tc_loss"]
@@ -422,43 +393,38 @@ class Parity:
         self.notes.append(f"{kind}: it {it}, gamma {ns['gamma']:.4g}, "
                           f"{len(torch.unique(y))} classes in the batch")
 
-    def _discriminator(self, kind, step, X):
-        """SDGZSL's draws replayed and checked, then skzsl's discriminator step on them."""
+    def _discriminator(self, kind, step, latents):
+        """skzsl's discriminator step on the same seed as SDGZSL's: the same four draws."""
         ns = self.ns
         torch.manual_seed(self.seed + 2 + step)
-        p_s1, p_n1, p_s2, p_n2 = (torch.randperm(len(X)) for _ in range(4))
-        replayed = [(ns["hs1"][p_s1], ns["hn1"][p_n1]), (ns["hs2"][p_s2], ns["hn2"][p_n2])]
+        loss, grads = skzsl_discriminator_step(self.ours, self.disc_optimizer, latents)
+        n = len(latents[0][0])
+        torch.manual_seed(self.seed + 2 + step)
+        orders = [torch.randperm(n) for _ in range(4)]
+        replayed = [(ns["hs1"][orders[0]], ns["hn1"][orders[1]]),
+                    (ns["hs2"][orders[2]], ns["hn2"][orders[3]])]
         if not all(torch.equal(a, b.detach()) for got, want in zip(self.drawn, replayed,
                                                                      strict=True)
                    for a, b in zip(got, want, strict=True)):
-            raise AssertionError("SDGZSL's permutations were not replayed")
-        # rows of [X; fake]: 0-63 real (SDGZSL's second draw), 64-127 generated (its first)
-        n = len(X)
-        order_sem, order_res = torch.cat([p_s2, p_s1 + n]), torch.cat([p_n2, p_n1 + n])
-        loss, grads = skzsl_discriminator_step(self.ours, self.disc_optimizer, X,
-                                               self.fakes[step], order_sem, order_res)
+            raise AssertionError("SDGZSL's permutations are not the draws skzsl's seed gives")
         self.floor_disc.step(grads)
-        self.values.append((kind, "discriminator (SDGZSL's draws)",
+        self.values.append((kind, "discriminator (same draws)",
                             *difference(ns["tc_loss"], loss), float(ns["tc_loss"])))
         for (name, p, cols, _), g in zip(self.disc_pairs, grads, strict=True):
-            self.grads.append((kind, "discriminator (SDGZSL's draws)", name,
+            self.grads.append((kind, "discriminator (same draws)", name,
                                *difference(_cut(p.grad, cols), g)))
 
 
-def report(parity, pooled, header):
-    loss, grad, value = pooled
-    pooled_name = "`tc_discriminator_loss` (its pooled draws) against train.py L185-187 on them"
+def report(parity, header):
     lines = [*header, *parity.notes, "", "### Loss values", "",
              "| iteration | term | abs. difference | relative | official value |",
              "|---|---|---|---|---|"]
     lines += [f"| {k} | {t} | {a:.1e} | {r:.1e} | {v:.6g} |" for k, t, a, r, v in parity.values]
-    lines += [f"| before step 1 | {pooled_name} | {loss[0]:.1e} | {loss[1]:.1e} | {value:.6g} |",
-              "", "### Gradients", "",
+    lines += ["", "### Gradients", "",
               "| iteration | loss | with respect to | abs. difference | relative |",
               "|---|---|---|---|---|"]
     lines += [f"| {k} | {t} | {n} | {a:.1e} | {r:.1e} |" for k, t, n, a, r in parity.grads]
-    lines += [f"| before step 1 | {pooled_name} | discriminator | {grad[0]:.1e} | "
-              f"{grad[1]:.1e} |", "", "### Parameters after the step", "",
+    lines += ["", "### Parameters after the step", "",
               "Relative: to the largest change the step made; floor: skzsl's fused Adam "
               "against per-tensor Adam on the same gradients, relative.", "",
               "| after | parameter | abs. difference | relative | floor | largest change |",
@@ -466,7 +432,7 @@ def report(parity, pooled, header):
     lines += [f"| {k} | {n} | {a:.1e} | {r:.1e} | {f:.1e} | {m:.2e} |"
               for k, n, a, r, f, m in parity.steps]
     worst = max([r for *_, r, _ in parity.values] + [r for *_, r in parity.grads]
-                + [r for *_, r, _, _ in parity.steps] + [loss[1], grad[1]])
+                + [r for *_, r, _, _ in parity.steps])
     return lines, worst
 
 
@@ -520,8 +486,6 @@ def main(argv=None):
     for network in (*theirs.values(), *ours.values()):
         network.eval()
     parity = Parity(opt, dataset, blobs, fakes, theirs, ours, args.official, args.seed)
-    pooled = pooled_draws_check(theirs, ours, opt, torch.from_numpy(blobs[0]["data"]),
-                                fakes[0], args.seed + 1)
     first = args.epoch * parity.ns["iters"]
     for step, it in enumerate((first, first + 1)):
         parity.iteration(step, it)
@@ -535,7 +499,7 @@ def main(argv=None):
               f"{attribute_diff:.1e}.",
               "Autoencoder layers equal (types, dropout p, slopes, shapes): "
               f"{layer_layout(theirs['ae']) == layer_layout(ours['ae'])}."]
-    lines, worst = report(parity, pooled, header)
+    lines, worst = report(parity, header)
     lines += ["", f"Largest relative difference: {worst:.1e} (tolerance {args.tol:g}); "
               f"{time.time() - started:.0f} s."]
     common.write("\n".join(lines), args.out)

@@ -41,18 +41,18 @@ class SDDNNet(GenerativeNet):
     - :meth:`auxiliary_step` trains the self-distillation embedding (student
       and self-teacher, 3.3.1) on real seen features, on generated features of
       the same classes and (``refine_unseen``) on generated features of random
-      unseen classes; in one iteration out of four it trains SDGZSL's TC
-      discriminator on the latents of the real and the generated features.
+      unseen classes.
     - :meth:`generator_terms` adds to the generator's loss the student's
       classification and soft-label distillation of the generated features
       (the self-distillation conditional generation module, 3.3.2), and
       SDGZSL's disentanglement terms (3.4.1-3.4.3) on the generated and the
       real features: reconstruction of the real feature, semantic relation
-      matching, and, in the three iterations without a discriminator step,
-      the independence term with a linear warm-up over the epochs. As in
-      SDGZSL, these terms train the autoencoder and relation network in the
-      same step as the generator (``joint_groups``), and reach the generator
-      through its features.
+      matching, and, in three iterations out of four, the independence term
+      with a linear warm-up over the epochs. In the fourth, SDGZSL's TC
+      discriminator learns instead, from the same step's latents of the
+      generated and of the real feature. As in SDGZSL, these terms train the
+      autoencoder and relation network in the same step as the generator
+      (``joint_groups``), and reach the generator through its features.
     """
 
     loss_names = (*GenerativeNet.loss_names, "loss_student", "loss_teacher", "loss_soft_label",
@@ -103,12 +103,6 @@ class SDDNNet(GenerativeNet):
             _, terms = self_distillation_terms(bundle.embedding, features, logit_target,
                                                semantics, w)
             self.update("embedding", terms)
-        if w["independence"] and self._discriminator_turn():
-            with torch.no_grad():
-                h_sem, h_res = bundle.autoencoder.encode(torch.cat([X, fake]))
-            loss = tc_discriminator_loss(bundle.tc_discriminator, h_sem, h_res)
-            self.update("discriminator", loss)
-            terms["loss_tc_discriminator"] = loss
         return terms
 
     def generator_terms(self, X, y, attributes, fake):
@@ -126,18 +120,36 @@ class SDDNNet(GenerativeNet):
                     w["soft_label"] * soft_label_distillation_loss(
                         out["student_logits"], out["teacher_logits"], w["temperature"]))
         weights = {**w, "independence": w["independence"] * self._warm_up()}
-        independence = not self._discriminator_turn()
+        discriminator_turn = self._discriminator_turn()
         self._step += 1
+        latents = []
         # SDGZSL: the autoencoder reads the generated and the real feature and
         # reconstructs the real one from both
         for features in (fake, X) if w["disentangle"] else ():
-            _, more = disentanglement_terms(
+            latent, more = disentanglement_terms(
                 bundle.autoencoder, bundle.relation, bundle.tc_discriminator, features, y,
                 bundle.class_semantics, weights, reconstruction_target=X,
-                independence=independence)
+                independence=not discriminator_turn)
+            latents.append(latent)
             for name, term in more.items():
                 terms[name] = terms[name] + term if name in terms else term
+        if w["independence"] and discriminator_turn and latents:
+            # SDGZSL (train.py L183-197): the discriminator learns from this step's
+            # latents of the generated and of the real feature, each batch
+            # permuted on its own, before the generator's step; the mean of the two
+            # batches' losses is SDGZSL's sum at its SUN weight ``dis`` 0.5
+            loss = sum(tc_discriminator_loss(bundle.tc_discriminator, h_sem, h_res)
+                       for h_sem, h_res in latents) / len(latents)
+            self.update("discriminator", loss)
+            self._tc_loss = loss.detach()
         return terms
+
+    def compute_step(self, X, y):
+        self._tc_loss = None
+        losses = super().compute_step(X, y)
+        if self._tc_loss is not None:
+            losses["loss_tc_discriminator"] = self._tc_loss
+        return losses
 
 
 @fill_doc(**FRAGMENTS)

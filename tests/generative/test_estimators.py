@@ -357,3 +357,53 @@ def test_all_zero_feature_rows_are_legal_input(data, backbone):
     history = clf.generator_net_.history
     assert np.isfinite(history[:, "train_loss"]).all()
     assert np.isfinite(clf.predict_proba(X)).all()
+
+
+def test_sddn_discriminator_learns_from_the_generator_steps_latents(data, monkeypatch):
+    # SDGZSL (train.py L183-197): in one iteration out of four the TC discriminator
+    # learns from the latents that step computed, of the generated and of the real
+    # batch, each permuted on its own; in the other three the independence term acts
+    from skzsl.generative import _sddn
+
+    produced, seen_by_discriminator, steps = [], [], []
+    terms = _sddn.disentanglement_terms
+    loss = _sddn.tc_discriminator_loss
+
+    def record_terms(*args, **kwargs):
+        latents, more = terms(*args, **kwargs)
+        produced.append((latents, kwargs["independence"]))
+        return latents, more
+
+    def record_loss(discriminator, h_sem, h_res):
+        seen_by_discriminator.append((h_sem, h_res))
+        return loss(discriminator, h_sem, h_res)
+
+    monkeypatch.setattr(_sddn, "disentanglement_terms", record_terms)
+    monkeypatch.setattr(_sddn, "tc_discriminator_loss", record_loss)
+    clf = make(SDDNClassifier, data, max_epochs=1, callbacks=[_Spy(steps)])
+    clf.fit(data.X_train, data.y_train)
+    n_steps = len(steps)
+    assert n_steps >= 5
+    # two disentangler passes (generated, then real) per step
+    assert len(produced) == 2 * n_steps
+    turns = [i for i in range(n_steps) if i % 4 == 0]
+    assert [not independence for _, independence in produced[::2]] == [
+        i in turns for i in range(n_steps)]
+    expected = [latent for i in turns for latent, _ in produced[2 * i:2 * i + 2]]
+    assert len(seen_by_discriminator) == len(expected)
+    for (h_sem, h_res), (want_sem, want_res) in zip(seen_by_discriminator, expected,
+                                                    strict=True):
+        assert h_sem is want_sem and h_res is want_res
+    history = clf.generator_net_.history
+    assert "loss_tc_discriminator" in history[-1]["batches"][0]
+
+
+class _Spy(Callback):
+    def __init__(self, steps):
+        self.steps = steps
+
+    def on_batch_end(self, net, batch=None, training=None, **kwargs):
+        from skzsl.generative._sddn import SDDNNet
+
+        if training and isinstance(net, SDDNNet):  # not the final classifier's steps
+            self.steps.append(1)
