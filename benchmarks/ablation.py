@@ -63,10 +63,12 @@ ROWS = {
     "sddn -reconstruction": ("SDDNClassifier", {**SDDN, "reconstruction_weight": 0.0}),
     "sddn -relation": ("SDDNClassifier", {**SDDN, "relation_weight": 0.0}),
     "sddn -independence": ("SDDNClassifier", {**SDDN, "independence_weight": 0.0}),
-    "sddn fusion=visual": ("SDDNClassifier", {**SDDN, "fusion": "visual"}),
+    "sddn fusion=visual+semantic": ("SDDNClassifier", {**SDDN, "fusion": "visual+semantic"}),
     "sddn fusion=semantic": ("SDDNClassifier", {**SDDN, "fusion": "semantic"}),
     "sddn relation=3": ("SDDNClassifier", {**SDDN, "relation_weight": 3.0}),
     "sddn latent=64": ("SDDNClassifier", {**SDDN, "latent_dim": 64}),
+    # the estimator's defaults: SDGZSL's SUN widths
+    "sddn width=2048": ("SDDNClassifier", {**SDDN, "hidden_dim": 2048, "latent_dim": 2048}),
     "semantic_kd": ("SemanticKDClassifier", SKD),
     "semantic_kd -regularization": ("SemanticKDClassifier",
                                     {**SKD, "regularization_weight": 0.0}),
