@@ -175,8 +175,8 @@ class SDDNClassifier(BaseGenerativeClassifier):
       (``generated_classification_weight``): the self-distillation conditional
       generation module.
     - **Disentanglement network** (3.4.1-3.4.3, after SDGZSL, Chen et al.
-      2021, at the scale of its SUN script). An autoencoder with dropout
-      splits the visual feature, real or generated, into a semantic-consistent
+      2021, with its SUN script's weights and schedules). An autoencoder
+      with dropout splits the visual feature, real or generated, into a semantic-consistent
       latent and a residual one, and reconstructs the real feature from both
       (``reconstruction_weight``). A relation network matches the
       semantic-consistent latent with its class semantics (semantic relation
@@ -194,13 +194,17 @@ class SDDNClassifier(BaseGenerativeClassifier):
     Parameters
     ----------
 %(backbone_parameters)s
-    embedding_dim : int, default=512
+    embedding_dim : int, default=256
         Size of the refined feature (the student's and self-teacher's last level).
-    latent_dim : int, default=2048
+    latent_dim : int, default=256
         Size of each of the two latents, semantic-consistent and residual
-        (SDGZSL's ``S_dim`` and ``NS_dim``, which its code requires equal;
-        2048 in its SUN and CUB scripts).
-    hidden_dim : int, default=2048
+        (SDGZSL's ``S_dim`` and ``NS_dim``, which its code requires equal).
+        SDGZSL's SUN and CUB scripts use 2048 on 2048-d ResNet features;
+        with ``hidden_dim`` 2048 too, validation H on SUN-A and the digits was
+        no higher (-0.003 and -0.013, 3 seeds) at 4 to 6.5 times the CPU time
+        (BENCHMARKS.md, issue #21), so the defaults are the widths validation
+        chose. Search larger ones on validation classes for wide features.
+    hidden_dim : int, default=512
         Hidden width of the student and self-teacher, of the autoencoder's
         decoder and of the relation network (SDGZSL: 2048; the backbone's is
         ``backbone__hidden_dim``).
@@ -242,9 +246,10 @@ class SDDNClassifier(BaseGenerativeClassifier):
         (``"semantic"``); the paper fuses "the consistent visual-semantic
         features" without saying which. With ``"visual"`` the two modules act
         on the classifier only through the generator they trained; it is the
-        default because validation chose it on SUN-A (+0.012 H over
-        ``"visual+semantic"``, 2 seeds) and on the digits (+0.081, 3 seeds;
-        BENCHMARKS.md, issue #21). Search it on validation data like the weights.
+        default because validation chose it on SUN-A (+0.007 H over
+        ``"visual+semantic"``, +0.017 over ``"semantic"``) and on the digits
+        (+0.091 and +0.111; 3 seeds each, BENCHMARKS.md, issue #21). Search
+        it on validation data like the weights.
 %(common_parameters_and_attributes)s
 
     See Also
@@ -297,7 +302,7 @@ class SDDNClassifier(BaseGenerativeClassifier):
     }
 
     def __init__(self, class_attributes=None, *, backbone="clswgan", max_epochs=30,
-                 embedding_dim=512, latent_dim=2048, hidden_dim=2048,
+                 embedding_dim=256, latent_dim=256, hidden_dim=512,
                  generated_classification_weight=0.1, soft_label_weight=1.0,
                  feature_map_weight=1.0, temperature=4.0, reconstruction_weight=1.0,
                  relation_weight=30.0, independence_weight=0.3, dropout=0.4,
