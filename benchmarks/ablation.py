@@ -67,7 +67,7 @@ ROWS = {
     "sddn fusion=semantic": ("SDDNClassifier", {**SDDN, "fusion": "semantic"}),
     "sddn relation=3": ("SDDNClassifier", {**SDDN, "relation_weight": 3.0}),
     "sddn latent=64": ("SDDNClassifier", {**SDDN, "latent_dim": 64}),
-    # the estimator's defaults: SDGZSL's SUN widths
+    # SDGZSL's SUN widths (the estimator's defaults are the narrower ones above)
     "sddn width=2048": ("SDDNClassifier", {**SDDN, "hidden_dim": 2048, "latent_dim": 2048}),
     "semantic_kd": ("SemanticKDClassifier", SKD),
     "semantic_kd -regularization": ("SemanticKDClassifier",

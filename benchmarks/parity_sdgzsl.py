@@ -39,8 +39,8 @@ float64:
   net (fused, betas (0.9, 0.999), weight decay 1e-6: skzsl's optimizer for these
   networks; the official code steps per-tensor Adam with the same settings); in the
   discriminator iteration, first the discriminator's step on the latents of that
-  same pass, the mean of ``tc_discriminator_loss`` on the generated and on the real
-  batch (SDGZSL's sum at ``dis`` 0.5).
+  same pass, ``batchwise_tc_discriminator_loss`` on the generated and on the real batch
+  (the mean of the two: SDGZSL's sum at ``dis`` 0.5).
 
 Compared: each loss term; the gradient of each term and of the total with respect
 to every parameter and to ``x_hat`` (what reaches the generator); the
@@ -82,7 +82,7 @@ import torch.nn.functional as F
 from sklearn.preprocessing import MinMaxScaler
 
 from skzsl.nn.generative import DisentangledAutoencoder, RelationNet, TCDiscriminator
-from skzsl.nn.generative_terms import disentanglement_terms, tc_discriminator_loss
+from skzsl.nn.generative_terms import batchwise_tc_discriminator_loss, disentanglement_terms
 
 from . import common
 from .standins import load_sun_attribute_benchmark
@@ -200,11 +200,11 @@ def build_skzsl(opt):
 def skzsl_discriminator_step(ours, optimizer, latents):
     """``SDDNNet.generator_terms``' discriminator update on the latents of ``x_hat`` then ``x``.
 
-    Each batch's two latents are permuted on their own (``tc_discriminator_loss``,
-    two draws per batch), as SDGZSL's ``permute_dims``.
+    Each batch's two latents are permuted on their own (two draws per batch), as
+    SDGZSL's ``permute_dims``.
     """
     disc = ours["discriminator"]
-    loss = sum(tc_discriminator_loss(disc, h_sem, h_res) for h_sem, h_res in latents) / 2
+    loss = batchwise_tc_discriminator_loss(disc, latents)
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     grads = [p.grad.clone() for p in disc.parameters()]
@@ -216,9 +216,9 @@ def skzsl_generator_terms(ours, X, fake, y, semantics, weights, independence):
     """``SDDNNet.generator_terms``' disentanglement: on ``fake`` then ``X``, reconstructing X."""
     terms, latents = {}, []
     for features in (fake, X):
-        latent, more = disentanglement_terms(ours["ae"], ours["relation"], ours["discriminator"],
-                                        features, y, semantics, weights,
-                                        reconstruction_target=X, independence=independence)
+        latent, more = disentanglement_terms(
+            ours["ae"], ours["relation"], ours["discriminator"], features, y, semantics,
+            weights, reconstruction_target=X, independence=independence)
         for name, term in more.items():
             terms[name] = terms[name] + term if name in terms else term
         latents.append(latent)

@@ -16,9 +16,9 @@ from ..nn.generative_losses import (
     soft_label_distillation_loss,
 )
 from ..nn.generative_terms import (
+    batchwise_tc_discriminator_loss,
     disentanglement_terms,
     self_distillation_terms,
-    tc_discriminator_loss,
 )
 from ..utils._docstring import fill_doc
 from ._backbones import GenerativeNet
@@ -133,13 +133,11 @@ class SDDNNet(GenerativeNet):
             latents.append(latent)
             for name, term in more.items():
                 terms[name] = terms[name] + term if name in terms else term
-        if w["independence"] and discriminator_turn and latents:
+        if w["independence"] and discriminator_turn:
             # SDGZSL (train.py L183-197): the discriminator learns from this step's
-            # latents of the generated and of the real feature, each batch
-            # permuted on its own, before the generator's step; the mean of the two
-            # batches' losses is SDGZSL's sum at its SUN weight ``dis`` 0.5
-            loss = sum(tc_discriminator_loss(bundle.tc_discriminator, h_sem, h_res)
-                       for h_sem, h_res in latents) / len(latents)
+            # latents of the generated and of the real feature, before the
+            # generator's step
+            loss = batchwise_tc_discriminator_loss(bundle.tc_discriminator, latents)
             self.update("discriminator", loss)
             self._tc_loss = loss.detach()
         return terms
@@ -176,8 +174,9 @@ class SDDNClassifier(BaseGenerativeClassifier):
       generation module.
     - **Disentanglement network** (3.4.1-3.4.3, after SDGZSL, Chen et al.
       2021, with its SUN script's weights and schedules). An autoencoder
-      with dropout splits the visual feature, real or generated, into a semantic-consistent
-      latent and a residual one, and reconstructs the real feature from both
+      with dropout splits the visual feature, real or generated, into a
+      semantic-consistent latent and a residual one, and reconstructs the
+      real feature from both
       (``reconstruction_weight``). A relation network matches the
       semantic-consistent latent with its class semantics (semantic relation
       matching, ``relation_weight``), and a linear total-correlation

@@ -20,7 +20,7 @@ from .generative_losses import (
 )
 
 __all__ = ["class_means", "self_distillation_terms", "disentanglement_terms",
-           "tc_discriminator_loss"]
+           "tc_discriminator_loss", "batchwise_tc_discriminator_loss"]
 
 
 def class_means(features, target):
@@ -155,3 +155,26 @@ def tc_discriminator_loss(tc_discriminator, h_sem, h_res):
     joint = tc_discriminator(torch.cat([h_sem, h_res], dim=1))
     permuted = tc_discriminator(torch.cat([permute_rows(h_sem), permute_rows(h_res)], dim=1))
     return total_correlation_discriminator_loss(joint, permuted)
+
+
+def batchwise_tc_discriminator_loss(tc_discriminator, latents):
+    """The TC discriminator's loss over several batches, each permuted on its own (SDGZSL).
+
+    SDGZSL (``train.py`` L183-193) steps its discriminator on the latents of
+    the generated and of the real batch, permuting within each batch, and
+    sums the two losses at weight ``dis`` (0.5 in its SUN script): the mean of
+    :func:`tc_discriminator_loss` over the batches. A permuted pair thus never
+    joins the latents of two batches.
+
+    Parameters
+    ----------
+    tc_discriminator : TCDiscriminator
+    latents : sequence of (Tensor, Tensor)
+        ``(h_sem, h_res)`` of each batch; permuted in this order.
+
+    Returns
+    -------
+    loss : scalar Tensor
+    """
+    return sum(tc_discriminator_loss(tc_discriminator, h_sem, h_res)
+               for h_sem, h_res in latents) / len(latents)

@@ -367,19 +367,19 @@ def test_sddn_discriminator_learns_from_the_generator_steps_latents(data, monkey
 
     produced, seen_by_discriminator, steps = [], [], []
     terms = _sddn.disentanglement_terms
-    loss = _sddn.tc_discriminator_loss
+    loss = _sddn.batchwise_tc_discriminator_loss
 
     def record_terms(*args, **kwargs):
         latents, more = terms(*args, **kwargs)
         produced.append((latents, kwargs["independence"]))
         return latents, more
 
-    def record_loss(discriminator, h_sem, h_res):
-        seen_by_discriminator.append((h_sem, h_res))
-        return loss(discriminator, h_sem, h_res)
+    def record_loss(discriminator, latents):
+        seen_by_discriminator.extend(latents)
+        return loss(discriminator, latents)
 
     monkeypatch.setattr(_sddn, "disentanglement_terms", record_terms)
-    monkeypatch.setattr(_sddn, "tc_discriminator_loss", record_loss)
+    monkeypatch.setattr(_sddn, "batchwise_tc_discriminator_loss", record_loss)
     clf = make(SDDNClassifier, data, max_epochs=1, callbacks=[_Spy(steps)])
     clf.fit(data.X_train, data.y_train)
     n_steps = len(steps)

@@ -1,5 +1,8 @@
 """Shapes and contracts of the generative torch modules."""
 
+import math
+
+import pytest
 import torch
 
 from skzsl.nn.generative import (
@@ -123,3 +126,27 @@ def test_feedback_enters_the_generator_hidden_layer():
     # the decoder's output is L2-normalised; its features are [output, hidden]
     assert torch.allclose(bundle.decoder(plain).norm(dim=1), torch.ones(4))
     assert bundle.decoder.features(plain).shape == (4, 3 + 16)
+
+
+def test_batchwise_tc_discriminator_loss_permutes_within_each_batch():
+    # D scores (h_sem - h_res, 0) before its sigmoid. Each batch's rows are all
+    # (1, 1) or all (2, 2), so a permutation within a batch leaves every pair
+    # joint: both scores are sigmoid(0) = 1/2, each cross-entropy is log 2, a
+    # batch's loss is 2 log 2 and so is the mean over batches. A pair permuted
+    # across the batches, (1, 2) or (2, 1), would move the loss.
+    from skzsl.nn.generative_terms import batchwise_tc_discriminator_loss
+
+    discriminator = TCDiscriminator(2)
+    with torch.no_grad():
+        discriminator.net[0].weight.copy_(torch.tensor([[1.0, -1.0], [0.0, 0.0]]))
+        discriminator.net[0].bias.zero_()
+    ones, twos = torch.ones(4, 1), torch.full((4, 1), 2.0)
+    for seed in range(10):
+        torch.manual_seed(seed)
+        loss = batchwise_tc_discriminator_loss(discriminator, [(ones, ones), (twos, twos)])
+        assert loss.item() == pytest.approx(2 * math.log(2))
+    # pooled into one batch, the permutation mixes them and the loss moves
+    pooled = torch.cat([ones, twos])
+    torch.manual_seed(0)
+    mixed = batchwise_tc_discriminator_loss(discriminator, [(pooled, pooled)])
+    assert mixed.item() != pytest.approx(2 * math.log(2))
